@@ -1,0 +1,32 @@
+#pragma once
+// Leaving root: chroot first (it needs root), then groups, gid and uid, then proof that the
+// change cannot be undone.
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/daemon/system_error.hpp"
+
+namespace snowboot::daemon {
+
+struct Credentials {
+  std::string userName;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+// A user by name or number; the group by name or number, else the user's primary group.
+SystemResult<Credentials> lookupCredentials(std::string_view user,
+                                            std::optional<std::string_view> group = std::nullopt);
+
+// initgroups (or setgroups to the single gid when the user has no passwd entry), setgid,
+// setuid; then verifies every id and that root cannot be regained.
+SystemResult<void> dropPrivileges(const Credentials& credentials);
+
+// chroot(dir) and chdir("/").
+SystemResult<void> enterChroot(const std::string& directory);
+
+}  // namespace snowboot::daemon

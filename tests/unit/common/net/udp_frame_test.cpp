@@ -1,0 +1,142 @@
+#include "common/net/udp_frame.hpp"
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+using namespace snowboot::net;
+
+namespace {
+
+std::vector<std::uint8_t> fromHex(const std::string& hex) {
+  std::vector<std::uint8_t> bytes;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    bytes.push_back(static_cast<std::uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
+  }
+  return bytes;
+}
+
+// Frame 2 of ../shared/captures/pxe-bios-ipxe-isc-tftpdhpa.pcapng: ISC dhcpd 4.4.3-P1's
+// DHCPOFFER to an iPXE ROM, sent as a raw frame (TTL 128, IP id 0, TOS 0x10).
+const std::string kIscOfferFrame =
+    "525400123456562356a71b3b080045100148000000008011b77bc0a80001c0a800c8004300440134afcd020106005d00"
+    "96190004000000000000c0a800c8c0a80001000000005254001234560000000000000000000000000000000000000000"
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "0000000000007078656c696e75782e300000000000000000000000000000000000000000000000000000000000000000"
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+    "0000000000000000000000000000000000000000000000000000000000000000000000000000638253633501023604c0"
+    "a800013304000002580104ffffff000304c0a800010f0b7078656c61622e74657374ff00000000000000000000000000"
+    "000000000000";
+
+}  // namespace
+
+TEST_CASE("a raw DHCPOFFER captured from ISC dhcpd parses", "[net][frame]") {
+  const auto frame = fromHex(kIscOfferFrame);
+  REQUIRE(frame.size() == 342);
+  auto parsed = parseUdpFrame(frame);
+  REQUIRE(parsed);
+  const auto& h = parsed->header;
+  CHECK(h.destinationMac.toString() == "52:54:00:12:34:56");
+  CHECK(h.sourceMac.toString() == "56:23:56:a7:1b:3b");
+  CHECK(h.sourceAddress == Ipv4Address(192, 168, 0, 1));
+  CHECK(h.destinationAddress == Ipv4Address(192, 168, 0, 200));
+  CHECK(h.sourcePort == 67);
+  CHECK(h.destinationPort == 68);
+  CHECK(h.timeToLive == 128);
+  CHECK(h.identification == 0);
+  CHECK(h.typeOfService == 0x10);
+  CHECK_FALSE(h.dontFragment);
+  CHECK(parsed->payload.size() == 300);
+  CHECK(parsed->payload[0] == 2);  // BOOTREPLY
+}
+
+TEST_CASE("emitting the captured header and payload reproduces ISC's frame exactly",
+          "[net][frame]") {
+  const auto frame = fromHex(kIscOfferFrame);
+  auto parsed = parseUdpFrame(frame);
+  REQUIRE(parsed);
+  std::vector<std::uint8_t> out(1500);
+  auto emitted = emitUdpFrame(parsed->header, parsed->payload, out);
+  REQUIRE(emitted);
+  CHECK(std::vector<std::uint8_t>(emitted->begin(), emitted->end()) == frame);
+}
+
+TEST_CASE("emit then parse is the identity for every payload length", "[net][frame]") {
+  UdpFrameHeader header;
+  header.sourceMac = *MacAddress::parse("02:00:00:00:00:01");
+  header.destinationMac = MacAddress::broadcast();
+  header.sourceAddress = Ipv4Address(10, 0, 0, 1);
+  header.destinationAddress = Ipv4Address::broadcast();
+  header.sourcePort = 67;
+  header.destinationPort = 68;
+  header.identification = 0x1234;
+  header.dontFragment = true;
+  std::vector<std::uint8_t> payload(600);
+  for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<std::uint8_t>(i * 7);
+  std::vector<std::uint8_t> out(2000);
+  for (std::size_t length = 0; length <= payload.size(); ++length) {
+    auto emitted = emitUdpFrame(header, std::span(payload).first(length), out);
+    REQUIRE(emitted);
+    REQUIRE(emitted->size() == kUdpFrameOverhead + length);
+    auto parsed = parseUdpFrame(*emitted);
+    REQUIRE(parsed);
+    CHECK(parsed->header == header);
+    CHECK(std::equal(parsed->payload.begin(), parsed->payload.end(), payload.begin()));
+    CHECK(parsed->payload.size() == length);
+  }
+}
+
+TEST_CASE("emit refuses a buffer too small for the frame", "[net][frame]") {
+  UdpFrameHeader header;
+  std::vector<std::uint8_t> payload(100);
+  std::vector<std::uint8_t> out(kUdpFrameOverhead + 99);
+  auto emitted = emitUdpFrame(header, payload, out);
+  REQUIRE_FALSE(emitted);
+  CHECK(emitted.error().code == snowboot::BytesErrorCode::Overflow);
+}
+
+TEST_CASE("parse rejects damaged frames with a reason", "[net][frame]") {
+  const auto good = fromHex(kIscOfferFrame);
+  auto damaged = [&](std::size_t offset, std::uint8_t value) {
+    auto copy = good;
+    copy[offset] = value;
+    return copy;
+  };
+  auto codeOf = [](const std::vector<std::uint8_t>& frame) {
+    auto parsed = parseUdpFrame(frame);
+    REQUIRE_FALSE(parsed);
+    return parsed.error().code;
+  };
+  CHECK(codeOf(damaged(12, 0x86)) == FrameErrorCode::NotIpv4);
+  CHECK(codeOf(damaged(14, 0x65)) == FrameErrorCode::BadIpHeader);
+  CHECK(codeOf(damaged(14, 0x44)) == FrameErrorCode::BadIpHeader);
+  CHECK(codeOf(damaged(22, 0x40)) == FrameErrorCode::BadIpChecksum);  // TTL changed
+  CHECK(codeOf(damaged(23, 6)) == FrameErrorCode::BadIpChecksum);     // protocol changed
+  CHECK(codeOf(damaged(100, 0x42)) == FrameErrorCode::BadUdpChecksum);
+  // A zero UDP checksum means none was computed: the payload is taken as it is.
+  auto noChecksum = damaged(40, 0);
+  noChecksum[41] = 0;
+  noChecksum[100] = 0x42;
+  CHECK(parseUdpFrame(noChecksum));
+  for (std::size_t length = 0; length < good.size(); ++length) {
+    INFO(length);
+    CHECK_FALSE(parseUdpFrame(std::span(good).first(length)));
+  }
+}
+
+TEST_CASE("parse ignores Ethernet padding after the IP datagram", "[net][frame]") {
+  auto padded = fromHex(kIscOfferFrame);
+  padded.insert(padded.end(), 18, 0xee);
+  auto parsed = parseUdpFrame(padded);
+  REQUIRE(parsed);
+  CHECK(parsed->payload.size() == 300);
+}
+
+TEST_CASE("internet checksum matches RFC 1071's example", "[net][frame]") {
+  // RFC 1071 section 3: the words 0001 f203 f4f5 f6f7 sum to ddf2, complement 220d.
+  const std::vector<std::uint8_t> words{0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
+  CHECK(internetChecksum(words) == 0x220d);
+  const std::vector<std::uint8_t> odd{0x01};
+  CHECK(internetChecksum(odd) == static_cast<std::uint16_t>(~0x0100));
+}
