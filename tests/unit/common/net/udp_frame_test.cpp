@@ -5,34 +5,22 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/fixture.hpp"
+
 using namespace snowboot::net;
 
 namespace {
 
-std::vector<std::uint8_t> fromHex(const std::string& hex) {
-  std::vector<std::uint8_t> bytes;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    bytes.push_back(static_cast<std::uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
-  }
-  return bytes;
+// ISC dhcpd 4.4.3-P1's DHCPOFFER to an iPXE ROM, sent as a raw frame (TTL 128, IP id 0,
+// TOS 0x10); see tests/fixtures/captures/README.md.
+std::vector<std::uint8_t> iscOfferFrame() {
+  return snowboot::test::readFixture("captures/bios-ipxe-isc-offer.frame");
 }
-
-// Frame 2 of ../shared/captures/pxe-bios-ipxe-isc-tftpdhpa.pcapng: ISC dhcpd 4.4.3-P1's
-// DHCPOFFER to an iPXE ROM, sent as a raw frame (TTL 128, IP id 0, TOS 0x10).
-const std::string kIscOfferFrame =
-    "525400123456562356a71b3b080045100148000000008011b77bc0a80001c0a800c8004300440134afcd020106005d00"
-    "96190004000000000000c0a800c8c0a80001000000005254001234560000000000000000000000000000000000000000"
-    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
-    "0000000000007078656c696e75782e300000000000000000000000000000000000000000000000000000000000000000"
-    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
-    "0000000000000000000000000000000000000000000000000000000000000000000000000000638253633501023604c0"
-    "a800013304000002580104ffffff000304c0a800010f0b7078656c61622e74657374ff00000000000000000000000000"
-    "000000000000";
 
 }  // namespace
 
 TEST_CASE("a raw DHCPOFFER captured from ISC dhcpd parses", "[net][frame]") {
-  const auto frame = fromHex(kIscOfferFrame);
+  const auto frame = iscOfferFrame();
   REQUIRE(frame.size() == 342);
   auto parsed = parseUdpFrame(frame);
   REQUIRE(parsed);
@@ -53,7 +41,7 @@ TEST_CASE("a raw DHCPOFFER captured from ISC dhcpd parses", "[net][frame]") {
 
 TEST_CASE("emitting the captured header and payload reproduces ISC's frame exactly",
           "[net][frame]") {
-  const auto frame = fromHex(kIscOfferFrame);
+  const auto frame = iscOfferFrame();
   auto parsed = parseUdpFrame(frame);
   REQUIRE(parsed);
   std::vector<std::uint8_t> out(1500);
@@ -97,7 +85,7 @@ TEST_CASE("emit refuses a buffer too small for the frame", "[net][frame]") {
 }
 
 TEST_CASE("parse rejects damaged frames with a reason", "[net][frame]") {
-  const auto good = fromHex(kIscOfferFrame);
+  const auto good = iscOfferFrame();
   auto damaged = [&](std::size_t offset, std::uint8_t value) {
     auto copy = good;
     copy[offset] = value;
@@ -126,7 +114,7 @@ TEST_CASE("parse rejects damaged frames with a reason", "[net][frame]") {
 }
 
 TEST_CASE("parse ignores Ethernet padding after the IP datagram", "[net][frame]") {
-  auto padded = fromHex(kIscOfferFrame);
+  auto padded = iscOfferFrame();
   padded.insert(padded.end(), 18, 0xee);
   auto parsed = parseUdpFrame(padded);
   REQUIRE(parsed);

@@ -1,0 +1,164 @@
+#pragma once
+// DHCPv4 and BOOTP messages (RFC 951, 2131, 2132, 3396): one value type with decode and encode.
+//
+// Options are kept as raw code + bytes in the order they first appeared; repeated instances are
+// concatenated (RFC 3396) and option overload (52) is followed on decode, so the engine sees one
+// list and never the wire layout. Encode is the mirror image: it lays the list out in order,
+// splitting long options and overloading file/sname only when the peer's size limit demands it.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/net/ipv4.hpp"
+#include "common/net/mac.hpp"
+
+namespace snowboot::dhcp {
+
+inline constexpr std::size_t kFixedFieldsSize = 236;        // op .. file
+inline constexpr std::size_t kServerNameSize = 64;          // sname
+inline constexpr std::size_t kBootFileSize = 128;           // file
+inline constexpr std::size_t kClientHardwareSize = 16;      // chaddr
+inline constexpr std::uint32_t kMagicCookie = 0x63825363;   // RFC 2131 section 3
+inline constexpr std::size_t kIpUdpOverhead = 28;           // option 57 counts IP + UDP headers
+inline constexpr std::size_t kMinimumMaxMessageSize = 576;  // RFC 2131: every client takes this
+inline constexpr std::size_t kBootpMinimumSize = 300;       // RFC 951 size; relays drop shorter
+inline constexpr std::uint16_t kBroadcastFlag = 0x8000;
+
+enum class OpCode : std::uint8_t { BootRequest = 1, BootReply = 2 };
+
+enum class MessageType : std::uint8_t {
+  Discover = 1, Offer = 2, Request = 3, Decline = 4, Ack = 5, Nak = 6, Release = 7, Inform = 8,
+};
+std::string_view toString(MessageType type);  // "DHCPDISCOVER", as ISC logs it
+
+namespace option {
+inline constexpr std::uint8_t kPad = 0;
+inline constexpr std::uint8_t kSubnetMask = 1;
+inline constexpr std::uint8_t kRouters = 3;
+inline constexpr std::uint8_t kHostName = 12;
+inline constexpr std::uint8_t kDomainName = 15;
+inline constexpr std::uint8_t kVendorSpecific = 43;
+inline constexpr std::uint8_t kRequestedAddress = 50;
+inline constexpr std::uint8_t kLeaseTime = 51;
+inline constexpr std::uint8_t kOverload = 52;
+inline constexpr std::uint8_t kMessageType = 53;
+inline constexpr std::uint8_t kServerIdentifier = 54;
+inline constexpr std::uint8_t kParameterRequestList = 55;
+inline constexpr std::uint8_t kMessage = 56;
+inline constexpr std::uint8_t kMaxMessageSize = 57;
+inline constexpr std::uint8_t kRenewalTime = 58;
+inline constexpr std::uint8_t kRebindingTime = 59;
+inline constexpr std::uint8_t kVendorClass = 60;
+inline constexpr std::uint8_t kClientIdentifier = 61;
+inline constexpr std::uint8_t kTftpServerName = 66;
+inline constexpr std::uint8_t kBootFileName = 67;
+inline constexpr std::uint8_t kUserClass = 77;
+inline constexpr std::uint8_t kRelayAgentInformation = 82;
+inline constexpr std::uint8_t kClientSystemArchitecture = 93;
+inline constexpr std::uint8_t kClientNetworkInterface = 94;
+inline constexpr std::uint8_t kClientMachineIdentifier = 97;
+inline constexpr std::uint8_t kEnd = 255;
+}  // namespace option
+
+struct Option {
+  std::uint8_t code = 0;
+  std::vector<std::uint8_t> data;  // any length: encode splits past 255 bytes (RFC 3396)
+
+  friend bool operator==(const Option&, const Option&) = default;
+};
+
+// Options in order; at most one entry per code.
+class OptionList {
+ public:
+  const Option* find(std::uint8_t code) const;
+  bool contains(std::uint8_t code) const { return find(code) != nullptr; }
+  // Replaces the data of an existing entry in place, or appends a new one.
+  void set(std::uint8_t code, std::vector<std::uint8_t> data);
+  // Appends to an existing entry's data (RFC 3396 concatenation), or appends a new one.
+  void append(std::uint8_t code, std::span<const std::uint8_t> data);
+  void remove(std::uint8_t code);
+
+  const std::vector<Option>& entries() const { return entries_; }
+  bool empty() const { return entries_.empty(); }
+  std::size_t size() const { return entries_.size(); }
+
+  friend bool operator==(const OptionList&, const OptionList&) = default;
+
+ private:
+  std::vector<Option> entries_;
+};
+
+struct Message {
+  std::uint8_t op = static_cast<std::uint8_t>(OpCode::BootRequest);
+  std::uint8_t htype = 1;  // ARP hardware type: 1 = Ethernet
+  std::uint8_t hlen = 6;
+  std::uint8_t hops = 0;
+  std::uint32_t xid = 0;
+  std::uint16_t secs = 0;
+  std::uint16_t flags = 0;
+  net::Ipv4Address ciaddr;
+  net::Ipv4Address yiaddr;
+  net::Ipv4Address siaddr;
+  net::Ipv4Address giaddr;
+  std::array<std::uint8_t, kClientHardwareSize> chaddr{};
+  std::string sname;  // bytes before the first NUL; empty when overloaded with options
+  std::string file;   // likewise
+  // A plain BOOTP message may carry no cookie; its 64-byte vendor area then holds no options.
+  bool hasMagicCookie = true;
+  OptionList options;  // never holds Pad, End or Overload: those are wire layout
+
+  std::optional<MessageType> messageType() const;  // nothing for BOOTP or an unknown type
+  bool broadcastFlag() const { return (flags & kBroadcastFlag) != 0; }
+  // chaddr as an Ethernet address, when htype/hlen say it is one.
+  std::optional<net::MacAddress> ethernetAddress() const;
+  // The first hlen bytes of chaddr (at most 16).
+  std::span<const std::uint8_t> hardwareAddress() const;
+
+  friend bool operator==(const Message&, const Message&) = default;
+};
+
+enum class DecodeErrorCode {
+  TooShort,             // shorter than the fixed BOOTP fields
+  BadHardwareLength,    // hlen above 16
+  TruncatedOption,      // an option's length runs past its area
+  BadOverload,          // option 52 with a length other than 1 or a value other than 1..3
+};
+
+struct DecodeError {
+  DecodeErrorCode code;
+  std::size_t offset;       // in the message
+  std::uint8_t option = 0;  // the option concerned, where there is one
+
+  friend bool operator==(const DecodeError&, const DecodeError&) = default;
+};
+std::string_view toString(DecodeErrorCode code);
+
+std::expected<Message, DecodeError> decode(std::span<const std::uint8_t> bytes);
+
+struct EncodeLimits {
+  // The peer's maximum DHCP message size, IP and UDP headers included (option 57).
+  std::size_t maxMessageSize = kMinimumMaxMessageSize;
+  // Pad the message with zeros up to this size, as ISC dhcpd does (300).
+  std::size_t minimumSize = kBootpMinimumSize;
+};
+
+enum class EncodeErrorCode {
+  DoesNotFit,      // the options do not fit even with file and sname overloaded
+  BufferTooSmall,  // the output buffer is smaller than the message
+  FieldTooLong,    // sname or file longer than its field
+};
+std::string_view toString(EncodeErrorCode code);
+
+// Returns the encoded part of `out`.
+std::expected<std::span<const std::uint8_t>, EncodeErrorCode> encode(const Message& message,
+                                                                     EncodeLimits limits,
+                                                                     std::span<std::uint8_t> out);
+
+}  // namespace snowboot::dhcp
