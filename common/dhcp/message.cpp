@@ -117,6 +117,13 @@ bool layOut(const std::vector<Chunk>& chunks, std::vector<Area>& areas) {
   return true;
 }
 
+// The entry for `code` in a const or mutable list of options.
+template <class Entries>
+auto positionOf(Entries& entries, std::uint8_t code) {
+  return std::find_if(entries.begin(), entries.end(),
+                      [code](const Option& entry) { return entry.code == code; });
+}
+
 void writeTextField(ByteWriter& writer, const std::string& text, std::size_t fieldSize) {
   writer.text(text);
   writer.fill(fieldSize - text.size());
@@ -158,14 +165,12 @@ std::string_view toString(EncodeErrorCode code) {
 }
 
 const Option* OptionList::find(std::uint8_t code) const {
-  auto found = std::find_if(entries_.begin(), entries_.end(),
-                            [code](const Option& entry) { return entry.code == code; });
+  auto found = positionOf(entries_, code);
   return found == entries_.end() ? nullptr : &*found;
 }
 
 void OptionList::set(std::uint8_t code, std::vector<std::uint8_t> data) {
-  auto found = std::find_if(entries_.begin(), entries_.end(),
-                            [code](const Option& entry) { return entry.code == code; });
+  auto found = positionOf(entries_, code);
   if (found != entries_.end()) {
     found->data = std::move(data);
   } else {
@@ -174,8 +179,7 @@ void OptionList::set(std::uint8_t code, std::vector<std::uint8_t> data) {
 }
 
 void OptionList::append(std::uint8_t code, std::span<const std::uint8_t> data) {
-  auto found = std::find_if(entries_.begin(), entries_.end(),
-                            [code](const Option& entry) { return entry.code == code; });
+  auto found = positionOf(entries_, code);
   if (found != entries_.end()) {
     found->data.insert(found->data.end(), data.begin(), data.end());
   } else {
