@@ -7,6 +7,7 @@
 # and a storm of 1000 concurrent 1 MiB transfers at blksize 1468.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib/netns.sh
 [ "$(id -u)" -eq 0 ] || { echo "bench/tftpd.sh: run as root (network namespace)" >&2; exit 1; }
 
 cmake --preset release >/dev/null
@@ -23,13 +24,7 @@ cleanup() {
   rm -rf "$root"
 }
 trap cleanup EXIT
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-# tftpd-hpa resolves -a with AI_ADDRCONFIG, which ignores loopback: give the namespace one
-# non-loopback address of its own (nothing is ever sent to it).
-ip -n "$ns" link add bench0 type veth peer name bench1
-ip -n "$ns" addr add 198.18.0.1/24 dev bench0
-ip -n "$ns" link set bench0 up
+make_loopback_namespace "$ns"
 chmod 755 "$root"
 head -c 64M /dev/urandom >"$root/big.bin"
 head -c 1M /dev/urandom >"$root/one.bin"
@@ -58,8 +53,7 @@ declare -A result  # [server|workload] = "seconds cpu rss"
 for server in "${order[@]}"; do
   ip netns exec "$ns" ${servers[$server]} &
   server_pid=$!
-  sleep 0.5
-  if ! kill -0 "$server_pid" 2>/dev/null; then
+  if ! wait_for_udp_listener "$ns" 127.0.0.1:69 || ! kill -0 "$server_pid" 2>/dev/null; then
     echo "$server: did not start; skipped" >&2
     server_pid=
     continue

@@ -3,6 +3,7 @@
 # fetch byte-exact files from tftpd-hpa at several block sizes, across the block-number
 # rollover, many at once, and report a missing file as a failure with tftpd-hpa's error.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib/netns.sh"
 load=$1
 server=/usr/sbin/in.tftpd
 [ -x "$server" ] || { echo "SKIP: tftpd-hpa is not installed"; exit 77; }
@@ -17,12 +18,7 @@ cleanup() {
   rm -rf "$root"
 }
 trap cleanup EXIT
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-# tftpd-hpa resolves its address with AI_ADDRCONFIG, which needs one non-loopback address.
-ip -n "$ns" link add load0 type veth peer name load1
-ip -n "$ns" addr add 198.18.0.1/24 dev load0
-ip -n "$ns" link set load0 up
+make_loopback_namespace "$ns"
 
 chmod 755 "$root"
 head -c 33M /dev/urandom >"$root/rollover.bin"   # > 65535 blocks of 512 bytes
@@ -31,10 +27,7 @@ head -c 1024 /dev/urandom >"$root/exact.bin"     # a multiple of 512: ends with 
 chmod 644 "$root"/*.bin
 ip netns exec "$ns" "$server" -L -s "$root" -a 127.0.0.1:69 &
 pid=$!
-for _ in $(seq 50); do
-  ip netns exec "$ns" ss -lun | grep -q '127.0.0.1:69 ' && break
-  sleep 0.1
-done
+wait_for_udp_listener "$ns" 127.0.0.1:69
 
 run() { timeout 120 ip netns exec "$ns" "$load" --port 69 "$@"; }
 run --file rollover.bin --expect "$root/rollover.bin" --watch-pid "$pid"
