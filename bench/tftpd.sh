@@ -19,7 +19,7 @@ ns=snowboot-bench-$$
 root=$(mktemp -d /tmp/snowboot-bench-XXXXXX)
 server_pid=
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
   ip netns delete "$ns" 2>/dev/null || true
   rm -rf "$root"
 }

@@ -13,7 +13,7 @@ ns=sb-load-$$
 root=$(mktemp -d /tmp/snowboot-load-XXXXXX)
 pid=
 cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; fi
   ip netns delete "$ns" 2>/dev/null || true
   rm -rf "$root"
 }

@@ -1,0 +1,27 @@
+#pragma once
+// Netlink notifications of links and IPv4 addresses coming and going, so dhcpd can wait for an
+// interface that is not up yet at boot instead of dying as ISC dhcpd does.
+
+#include "common/daemon/system_error.hpp"
+
+namespace snowboot::dhcpd::io {
+
+class LinkMonitor {
+ public:
+  static daemon::SystemResult<LinkMonitor> open();
+
+  LinkMonitor(LinkMonitor&& other) noexcept;
+  LinkMonitor& operator=(LinkMonitor&& other) noexcept;
+  ~LinkMonitor();
+
+  int fileDescriptor() const { return fd_; }
+  // Reads every waiting notification; true if a link or an IPv4 address changed (the caller
+  // then discovers interfaces again: notifications only say that something changed).
+  daemon::SystemResult<bool> drainChanges();
+
+ private:
+  explicit LinkMonitor(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+}  // namespace snowboot::dhcpd::io

@@ -1,0 +1,93 @@
+#include "dhcpd/io/packet_socket.hpp"
+
+#include <pcap/pcap.h>
+
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace snowboot::dhcpd::io {
+
+namespace {
+
+std::unexpected<daemon::SystemError> pcapError(std::string operation, pcap* handle) {
+  return std::unexpected(daemon::SystemError{std::move(operation), 0, ::pcap_geterr(handle)});
+}
+
+}  // namespace
+
+daemon::SystemResult<PacketSocket> PacketSocket::open(const std::string& interface,
+                                                      std::uint16_t serverPort) {
+  char error[PCAP_ERRBUF_SIZE] = {};
+  pcap* handle = ::pcap_create(interface.c_str(), error);
+  if (handle == nullptr) {
+    return std::unexpected(daemon::SystemError{fmt::format("open {}", interface), 0, error});
+  }
+  auto fail = [&](std::string operation) {
+    auto failure = pcapError(fmt::format("{} on {}", operation, interface), handle);
+    ::pcap_close(handle);
+    return failure;
+  };
+  // A DHCP message fits in 1500 bytes, but a frame with VLAN tags or jumbo MTU must not be cut.
+  ::pcap_set_snaplen(handle, 65535);
+  ::pcap_set_immediate_mode(handle, 1);
+  ::pcap_set_promisc(handle, 0);
+  if (int status = ::pcap_activate(handle); status < 0) return fail("activate packet capture");
+  if (::pcap_datalink(handle) != DLT_EN10MB) {
+    ::pcap_close(handle);
+    return std::unexpected(daemon::SystemError{fmt::format("open {}", interface), 0,
+                                               "not an Ethernet interface"});
+  }
+  if (::pcap_setdirection(handle, PCAP_D_IN) != 0) return fail("set capture direction");
+  bpf_program program{};
+  const std::string filter = fmt::format("ip and udp dst port {}", serverPort);
+  if (::pcap_compile(handle, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    return fail("compile filter");
+  }
+  const int installed = ::pcap_setfilter(handle, &program);
+  ::pcap_freecode(&program);
+  if (installed != 0) return fail("install filter");
+  if (::pcap_setnonblock(handle, 1, error) != 0) return fail("set non-blocking");
+  const int fd = ::pcap_get_selectable_fd(handle);
+  if (fd < 0) return fail("get selectable descriptor");
+  return PacketSocket(interface, handle, fd);
+}
+
+PacketSocket::PacketSocket(PacketSocket&& other) noexcept
+    : interface_(std::move(other.interface_)),
+      handle_(std::exchange(other.handle_, nullptr)),
+      fd_(std::exchange(other.fd_, -1)) {}
+
+PacketSocket& PacketSocket::operator=(PacketSocket&& other) noexcept {
+  if (this != &other) {
+    if (handle_ != nullptr) ::pcap_close(handle_);
+    interface_ = std::move(other.interface_);
+    handle_ = std::exchange(other.handle_, nullptr);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+PacketSocket::~PacketSocket() {
+  if (handle_ != nullptr) ::pcap_close(handle_);
+}
+
+daemon::SystemResult<std::size_t> PacketSocket::drain(const FrameHandler& handler) {
+  auto callback = [](u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
+    const auto& frameHandler = *reinterpret_cast<const FrameHandler*>(user);
+    frameHandler(std::span<const std::uint8_t>(bytes, header->caplen));
+  };
+  const int count = ::pcap_dispatch(handle_, -1, callback,
+                                    reinterpret_cast<u_char*>(const_cast<FrameHandler*>(&handler)));
+  if (count < 0) return pcapError(fmt::format("read packets on {}", interface_), handle_);
+  return static_cast<std::size_t>(count);
+}
+
+daemon::SystemResult<void> PacketSocket::send(std::span<const std::uint8_t> frame) {
+  if (::pcap_inject(handle_, frame.data(), frame.size()) != static_cast<int>(frame.size())) {
+    return pcapError(fmt::format("send a frame on {}", interface_), handle_);
+  }
+  return {};
+}
+
+}  // namespace snowboot::dhcpd::io

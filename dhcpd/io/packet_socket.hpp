@@ -1,0 +1,46 @@
+#pragma once
+// A libpcap handle on one interface: receives the DHCP server's inbound frames (UDP to port 67)
+// and injects whole Ethernet frames, for replies to clients that have no address yet.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "common/daemon/system_error.hpp"
+
+struct pcap;
+
+namespace snowboot::dhcpd::io {
+
+class PacketSocket {
+ public:
+  using FrameHandler = std::function<void(std::span<const std::uint8_t> frame)>;
+
+  // Opens the interface in immediate, non-blocking mode with a kernel filter for inbound UDP to
+  // `serverPort`, so the process only wakes for DHCP.
+  static daemon::SystemResult<PacketSocket> open(const std::string& interface,
+                                                 std::uint16_t serverPort = 67);
+
+  PacketSocket(PacketSocket&&) noexcept;
+  PacketSocket& operator=(PacketSocket&&) noexcept;
+  ~PacketSocket();
+
+  const std::string& interface() const { return interface_; }
+  // Becomes readable when frames wait; hand it to the event loop.
+  int fileDescriptor() const { return fd_; }
+  // Passes every waiting frame to `handler`; returns how many. The span is valid during the call.
+  daemon::SystemResult<std::size_t> drain(const FrameHandler& handler);
+  daemon::SystemResult<void> send(std::span<const std::uint8_t> frame);
+
+ private:
+  PacketSocket(std::string interface, pcap* handle, int fd)
+      : interface_(std::move(interface)), handle_(handle), fd_(fd) {}
+
+  std::string interface_;
+  pcap* handle_ = nullptr;
+  int fd_ = -1;
+};
+
+}  // namespace snowboot::dhcpd::io
