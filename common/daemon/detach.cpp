@@ -38,23 +38,17 @@ constexpr char kFailed = '1';
 
 }  // namespace
 
-StartupReport::StartupReport(StartupReport&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-
-StartupReport::~StartupReport() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 void StartupReport::ready() { send(kReady, {}); }
 
 void StartupReport::failed(std::string_view message) { send(kFailed, message); }
 
 void StartupReport::send(char status, std::string_view message) {
-  if (fd_ < 0) return;
+  if (!fd_) return;
   std::string report(1, status);
   report.append(message);
   // The parent only reads; a short or failed write leaves it reporting a failed start-up.
-  [[maybe_unused]] auto written = ::write(fd_, report.data(), report.size());
-  ::close(std::exchange(fd_, -1));
+  [[maybe_unused]] auto written = ::write(fd_.get(), report.data(), report.size());
+  fd_.reset();
 }
 
 SystemResult<StartupReport> detach() {

@@ -6,24 +6,22 @@
 #include <string_view>
 
 #include "common/daemon/system_error.hpp"
+#include "common/daemon/unique_fd.hpp"
 
 namespace snowboot::daemon {
 
 // Held by the detached child; report start-up exactly once.
 class StartupReport {
  public:
+  // Destroyed unreported, the pipe closes and the parent treats that as a failure.
   explicit StartupReport(int fd) : fd_(fd) {}
-  StartupReport(StartupReport&& other) noexcept;
-  StartupReport& operator=(StartupReport&&) = delete;
-  StartupReport(const StartupReport&) = delete;
-  ~StartupReport();  // unreported: the parent treats the closed pipe as a failure
 
   void ready();
   void failed(std::string_view message);
 
  private:
   void send(char status, std::string_view message);
-  int fd_;
+  UniqueFd fd_;
 };
 
 // Forks; the parent never returns (it exits with the child's start-up status). The child

@@ -44,36 +44,22 @@ SystemResult<PidFile> PidFile::acquire(std::string path) {
   return PidFile(std::move(path), fd);
 }
 
-PidFile::PidFile(PidFile&& other) noexcept
-    : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)) {}
-
-PidFile& PidFile::operator=(PidFile&& other) noexcept {
-  if (this != &other) {
-    this->~PidFile();
-    path_ = std::move(other.path_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
 PidFile::~PidFile() {
-  if (fd_ < 0) return;
-  ::unlink(path_.c_str());
-  ::close(fd_);
+  if (fd_) ::unlink(path_.c_str());
 }
 
 SystemResult<void> PidFile::write(pid_t pid) {
   auto text = fmt::format("{}\n", pid);
-  if (::ftruncate(fd_, 0) != 0) return lastSystemError(fmt::format("truncate pid file {}", path_));
-  if (::pwrite(fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
+  if (::ftruncate(fd_.get(), 0) != 0) return lastSystemError(fmt::format("truncate pid file {}", path_));
+  if (::pwrite(fd_.get(), text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
     return lastSystemError(fmt::format("write pid file {}", path_));
   }
-  if (::fsync(fd_) != 0) return lastSystemError(fmt::format("sync pid file {}", path_));
+  if (::fsync(fd_.get()) != 0) return lastSystemError(fmt::format("sync pid file {}", path_));
   return {};
 }
 
 void PidFile::release() {
-  if (fd_ >= 0) ::close(std::exchange(fd_, -1));
+  fd_.reset();
 }
 
 }  // namespace snowboot::daemon

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/daemon/system_error.hpp"
+#include "common/daemon/unique_fd.hpp"
 
 namespace snowboot::daemon {
 
@@ -17,10 +18,8 @@ class PidFile {
  public:
   static SystemResult<PidFile> acquire(std::string path);
 
-  PidFile(PidFile&& other) noexcept;
-  PidFile& operator=(PidFile&& other) noexcept;
-  PidFile(const PidFile&) = delete;
-  PidFile& operator=(const PidFile&) = delete;
+  PidFile(PidFile&&) noexcept = default;
+  PidFile& operator=(PidFile&&) noexcept = default;
   // Removes the file and drops the lock.
   ~PidFile();
 
@@ -34,7 +33,7 @@ class PidFile {
   PidFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
 
   std::string path_;
-  int fd_ = -1;
+  UniqueFd fd_;
 };
 
 // The pid written in a pid file, if the file holds one.

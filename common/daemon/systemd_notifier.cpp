@@ -22,24 +22,17 @@ SystemdNotifier::SystemdNotifier() {
   if (length >= sizeof address.sun_path) return;
   std::memcpy(address.sun_path, path, length);
   if (address.sun_path[0] == '@') address.sun_path[0] = '\0';  // abstract namespace
-  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return;
+  UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   const auto addressLength = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + length);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), addressLength) != 0) {
-    ::close(fd);
-    return;
+  if (fd && ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), addressLength) == 0) {
+    fd_ = std::move(fd);
   }
-  fd_ = fd;
-}
-
-SystemdNotifier::~SystemdNotifier() {
-  if (fd_ >= 0) ::close(fd_);
 }
 
 void SystemdNotifier::send(std::string_view message) const {
-  if (fd_ < 0) return;
+  if (!fd_) return;
   // Best effort, as sd_notify: a supervisor that went away must not stop the daemon.
-  [[maybe_unused]] auto sent = ::send(fd_, message.data(), message.size(), MSG_NOSIGNAL);
+  [[maybe_unused]] auto sent = ::send(fd_.get(), message.data(), message.size(), MSG_NOSIGNAL);
 }
 
 void SystemdNotifier::ready(std::string_view status) const {

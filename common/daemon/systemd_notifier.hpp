@@ -7,17 +7,15 @@
 
 #include <string_view>
 
+#include "common/daemon/unique_fd.hpp"
+
 namespace snowboot::daemon {
 
 class SystemdNotifier {
  public:
   // Reads NOTIFY_SOCKET and connects to it; a missing or unusable socket makes this inactive.
   SystemdNotifier();
-  SystemdNotifier(const SystemdNotifier&) = delete;
-  SystemdNotifier& operator=(const SystemdNotifier&) = delete;
-  ~SystemdNotifier();
-
-  bool active() const { return fd_ >= 0; }
+  bool active() const { return fd_.valid(); }
   void ready(std::string_view status = {}) const;
   // RELOADING=1 with MONOTONIC_USEC, as Type=notify-reload requires; follow with ready().
   void reloading() const;
@@ -26,7 +24,7 @@ class SystemdNotifier {
 
  private:
   void send(std::string_view message) const;
-  int fd_ = -1;
+  UniqueFd fd_;
 };
 
 }  // namespace snowboot::daemon

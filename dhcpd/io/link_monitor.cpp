@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <utility>
 
 namespace snowboot::dhcpd::io {
 
@@ -23,25 +22,11 @@ daemon::SystemResult<LinkMonitor> LinkMonitor::open() {
   return monitor;
 }
 
-LinkMonitor::LinkMonitor(LinkMonitor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-
-LinkMonitor& LinkMonitor::operator=(LinkMonitor&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-LinkMonitor::~LinkMonitor() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 daemon::SystemResult<bool> LinkMonitor::drainChanges() {
   bool changed = false;
   alignas(nlmsghdr) char buffer[16384];
   for (;;) {
-    const ssize_t size = ::recv(fd_, buffer, sizeof buffer, 0);
+    const ssize_t size = ::recv(fd_.get(), buffer, sizeof buffer, 0);
     if (size < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return changed;
       // Notifications were dropped: assume the worst, the caller re-reads everything.

@@ -3,6 +3,7 @@
 // interface that is not up yet at boot instead of dying as ISC dhcpd does.
 
 #include "common/daemon/system_error.hpp"
+#include "common/daemon/unique_fd.hpp"
 
 namespace snowboot::dhcpd::io {
 
@@ -10,18 +11,14 @@ class LinkMonitor {
  public:
   static daemon::SystemResult<LinkMonitor> open();
 
-  LinkMonitor(LinkMonitor&& other) noexcept;
-  LinkMonitor& operator=(LinkMonitor&& other) noexcept;
-  ~LinkMonitor();
-
-  int fileDescriptor() const { return fd_; }
+  int fileDescriptor() const { return fd_.get(); }
   // Reads every waiting notification; true if a link or an IPv4 address changed (the caller
   // then discovers interfaces again: notifications only say that something changed).
   daemon::SystemResult<bool> drainChanges();
 
  private:
   explicit LinkMonitor(int fd) : fd_(fd) {}
-  int fd_ = -1;
+  daemon::UniqueFd fd_;
 };
 
 }  // namespace snowboot::dhcpd::io

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <utility>
 
 #include <fmt/format.h>
 
@@ -45,20 +44,6 @@ daemon::SystemResult<UdpSocket> UdpSocket::open(std::uint16_t port, net::Ipv4Add
   return socket;
 }
 
-UdpSocket::UdpSocket(UdpSocket&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-
-UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-UdpSocket::~UdpSocket() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 daemon::SystemResult<std::optional<UdpSocket::Datagram>> UdpSocket::receive(
     std::span<std::uint8_t> buffer) {
   sockaddr_in from{};
@@ -71,7 +56,7 @@ daemon::SystemResult<std::optional<UdpSocket::Datagram>> UdpSocket::receive(
   message.msg_iovlen = 1;
   message.msg_control = control;
   message.msg_controllen = sizeof control;
-  const ssize_t size = ::recvmsg(fd_, &message, 0);
+  const ssize_t size = ::recvmsg(fd_.get(), &message, 0);
   if (size < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
     return daemon::lastSystemError("receive UDP");
@@ -116,7 +101,7 @@ daemon::SystemResult<void> UdpSocket::sendTo(std::span<const std::uint8_t> paylo
     info.ipi_spec_dst.s_addr = htonl(sourceAddress.value());
     std::memcpy(CMSG_DATA(header), &info, sizeof info);
   }
-  if (::sendmsg(fd_, &message, 0) != static_cast<ssize_t>(payload.size())) {
+  if (::sendmsg(fd_.get(), &message, 0) != static_cast<ssize_t>(payload.size())) {
     return daemon::lastSystemError(
         fmt::format("send UDP to {}:{}", destination.toString(), port));
   }

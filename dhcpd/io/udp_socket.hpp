@@ -8,6 +8,7 @@
 #include <span>
 
 #include "common/daemon/system_error.hpp"
+#include "common/daemon/unique_fd.hpp"
 #include "common/net/ipv4.hpp"
 
 namespace snowboot::dhcpd::io {
@@ -26,11 +27,7 @@ class UdpSocket {
   static daemon::SystemResult<UdpSocket> open(std::uint16_t port,
                                               net::Ipv4Address local = net::Ipv4Address::any());
 
-  UdpSocket(UdpSocket&& other) noexcept;
-  UdpSocket& operator=(UdpSocket&& other) noexcept;
-  ~UdpSocket();
-
-  int fileDescriptor() const { return fd_; }
+  int fileDescriptor() const { return fd_.get(); }
   // One waiting datagram, or nothing when none waits.
   daemon::SystemResult<std::optional<Datagram>> receive(std::span<std::uint8_t> buffer);
   // Out of `interfaceIndex` (0: as routed) from `sourceAddress` (any: the kernel's choice).
@@ -41,7 +38,7 @@ class UdpSocket {
 
  private:
   explicit UdpSocket(int fd) : fd_(fd) {}
-  int fd_ = -1;
+  daemon::UniqueFd fd_;
 };
 
 }  // namespace snowboot::dhcpd::io
