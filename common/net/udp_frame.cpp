@@ -26,6 +26,15 @@ std::uint32_t pseudoHeaderSum(Ipv4Address source, Ipv4Address destination,
          (destination.value() & 0xffff) + kIpProtocolUdp + udpLength;
 }
 
+// A frame sent by a local socket and read back from a packet socket before the NIC (or veth)
+// finished its checksum offload carries only the pseudo-header sum in the checksum field
+// (Linux CHECKSUM_PARTIAL). ISC dhcpd accepts those by asking the kernel (PACKET_AUXDATA);
+// libpcap does not pass that on, so the field's value itself is recognised.
+std::uint16_t foldedSum(std::uint32_t sum) {
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<std::uint16_t>(sum);
+}
+
 std::uint16_t udpChecksum(Ipv4Address source, Ipv4Address destination,
                           std::span<const std::uint8_t> udpSegment) {
   auto sum = internetChecksum(
@@ -161,9 +170,9 @@ std::expected<UdpFrame, FrameError> parseUdpFrame(std::span<const std::uint8_t> 
     return fail(FrameErrorCode::BadUdpLength, udpStart + 4);
   }
   udpSegment = udpSegment.first(*udpLength);
-  if (*udpChecksumField != 0 &&
-      internetChecksum(udpSegment, pseudoHeaderSum(h.sourceAddress, h.destinationAddress,
-                                                   *udpLength)) != 0) {
+  const auto pseudoHeader = pseudoHeaderSum(h.sourceAddress, h.destinationAddress, *udpLength);
+  if (*udpChecksumField != 0 && internetChecksum(udpSegment, pseudoHeader) != 0 &&
+      *udpChecksumField != foldedSum(pseudoHeader)) {
     return fail(FrameErrorCode::BadUdpChecksum, udpStart + kUdpChecksum);
   }
   h.sourcePort = *sourcePort;

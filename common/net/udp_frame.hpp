@@ -69,8 +69,9 @@ BytesResult<std::span<const std::uint8_t>> emitUdpFrame(const UdpFrameHeader& he
                                                           std::span<const std::uint8_t> payload,
                                                           std::span<std::uint8_t> out);
 
-// Checks every length and both checksums (a zero UDP checksum means "none", RFC 768);
-// Ethernet padding past the IP total length is ignored.
+// Checks every length and both checksums (a zero UDP checksum means "none", RFC 768; a field
+// holding only the pseudo-header sum is a locally sent frame whose checksum offload had not run
+// yet, and is accepted); Ethernet padding past the IP total length is ignored.
 std::expected<UdpFrame, FrameError> parseUdpFrame(std::span<const std::uint8_t> frame);
 
 }  // namespace snowboot::net

@@ -17,7 +17,7 @@ std::unexpected<daemon::SystemError> pcapError(std::string operation, pcap* hand
 }  // namespace
 
 daemon::SystemResult<PacketSocket> PacketSocket::open(const std::string& interface,
-                                                      std::uint16_t serverPort) {
+                                                      const Settings& settings) {
   char error[PCAP_ERRBUF_SIZE] = {};
   pcap* handle = ::pcap_create(interface.c_str(), error);
   if (handle == nullptr) {
@@ -31,7 +31,7 @@ daemon::SystemResult<PacketSocket> PacketSocket::open(const std::string& interfa
   // A DHCP message fits in 1500 bytes, but a frame with VLAN tags or jumbo MTU must not be cut.
   ::pcap_set_snaplen(handle, 65535);
   ::pcap_set_immediate_mode(handle, 1);
-  ::pcap_set_promisc(handle, 0);
+  ::pcap_set_promisc(handle, settings.promiscuous ? 1 : 0);
   if (int status = ::pcap_activate(handle); status < 0) return fail("activate packet capture");
   if (::pcap_datalink(handle) != DLT_EN10MB) {
     ::pcap_close(handle);
@@ -40,8 +40,7 @@ daemon::SystemResult<PacketSocket> PacketSocket::open(const std::string& interfa
   }
   if (::pcap_setdirection(handle, PCAP_D_IN) != 0) return fail("set capture direction");
   bpf_program program{};
-  const std::string filter = fmt::format("ip and udp dst port {}", serverPort);
-  if (::pcap_compile(handle, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+  if (::pcap_compile(handle, &program, settings.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
     return fail("compile filter");
   }
   const int installed = ::pcap_setfilter(handle, &program);

@@ -18,10 +18,20 @@ class PacketSocket {
  public:
   using FrameHandler = std::function<void(std::span<const std::uint8_t> frame)>;
 
-  // Opens the interface in immediate, non-blocking mode with a kernel filter for inbound UDP to
-  // `serverPort`, so the process only wakes for DHCP.
+  struct Settings {
+    // A pcap filter for inbound frames: by default what a DHCP server must see, so the process
+    // only wakes for DHCP.
+    std::string filter = "ip and udp dst port 67";
+    // Test clients that pose as other hardware addresses need frames sent to those addresses.
+    bool promiscuous = false;
+  };
+
+  // Opens the interface in immediate, non-blocking mode, inbound frames only.
   static daemon::SystemResult<PacketSocket> open(const std::string& interface,
-                                                 std::uint16_t serverPort = 67);
+                                                 const Settings& settings);
+  static daemon::SystemResult<PacketSocket> open(const std::string& interface) {
+    return open(interface, Settings{});
+  }
 
   PacketSocket(PacketSocket&&) noexcept;
   PacketSocket& operator=(PacketSocket&&) noexcept;
