@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <array>
+#include <cctype>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -230,6 +231,8 @@ std::optional<Format> parseFormat(std::string_view format) {
       case 'T': case 't': case 'f': case 'X': case 'd': case 'D': case 'Z': case 'U':
       case 'k':
         out.fields.push_back(FieldSpec{c, {}});
+        // A domain list is a list: each value is one or more names.
+        if (c == 'D') out.fields.back().repeat = true;
         break;
       default: return std::nullopt;
     }
@@ -419,7 +422,12 @@ std::optional<OptionValueError> encodeField(const FieldSpec& spec, const OptionF
     }
     case 't':
     case 'k':
-      if (!field.quoted && spec.type == 't') return wrong();
+      // Unquoted text must be one identifier (`server-name drbl;`), as ISC's parser allows.
+      if (!field.quoted && spec.type == 't' &&
+          (field.text.empty() || !std::isalpha(static_cast<unsigned char>(field.text[0])) ||
+           field.text.find('.') != std::string::npos || !isHostName(field.text))) {
+        return wrong();
+      }
       out.insert(out.end(), field.text.begin(), field.text.end());
       return std::nullopt;
     case 'f': {
@@ -448,7 +456,7 @@ std::optional<OptionValueError> encodeField(const FieldSpec& spec, const OptionF
       return std::nullopt;
     }
     case 'd':
-      if (!isHostName(field.text) || !encodeDomain(field.text, out)) return wrong();
+      if (field.quoted || !isHostName(field.text) || !encodeDomain(field.text, out)) return wrong();
       return std::nullopt;
     case 'D': {
       // A quoted list, "a.example b.example", or one name per quoted field.
@@ -629,9 +637,12 @@ std::string_view OptionCatalogue::keep(std::string_view text) {
 
 const OptionDefinition& OptionCatalogue::define(std::string_view space, std::string_view name,
                                                 std::uint32_t code, std::string_view format) {
-  // Forget the old holder of this name and of this code, as ISC does on redefinition.
-  if (auto* old = find(space, name)) byCode_.erase({std::string(old->space), old->code});
-  if (auto* old = find(space, code)) byName_.erase({std::string(old->space), std::string(old->name)});
+  // As ISC: redefining a known name forgets that name's old code; an option that held the
+  // code before keeps its name (so `pxe-system-type` still works after `option arch code 93`).
+  if (auto* old = find(space, name)) {
+    auto it = byCode_.find(std::pair<std::string, std::uint32_t>(old->space, old->code));
+    if (it != byCode_.end() && it->second == old) byCode_.erase(it);
+  }
   const auto& option =
       declared_.emplace_back(OptionDefinition{keep(space), keep(name), code, keep(format)});
   byName_[{std::string(space), std::string(name)}] = &option;

@@ -40,7 +40,8 @@ std::span<const OptionDefinition> builtinOptions();
 std::span<const OptionSpace> builtinSpaces();
 
 // The built-in table plus what a configuration declares (`option space`, `option X code N =`).
-// Later definitions replace earlier ones of the same name or code, as ISC does.
+// A later definition takes over its name and its code; the option that held the code before
+// stays reachable by its old name, as in ISC dhcpd.
 class OptionCatalogue {
  public:
   OptionCatalogue();

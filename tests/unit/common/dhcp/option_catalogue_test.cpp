@@ -56,7 +56,7 @@ TEST_CASE("declared options and spaces join the catalogue and replace old ones",
   CHECK(catalogue.find("ipxe", 176u) == &def);
   catalogue.define("dhcp", "arch", 93, "S");
   CHECK(catalogue.find("dhcp", 93u)->name == "arch");
-  CHECK(catalogue.find("dhcp", "pxe-system-type") == nullptr);
+  CHECK(catalogue.find("dhcp", "pxe-system-type")->code == 93);  // ISC keeps the old name
   CHECK(catalogue.find("dhcp", "arch")->format == "S");
 }
 
@@ -93,7 +93,9 @@ TEST_CASE("encodeOption reports type, range and count errors", "[dhcp][catalogue
   check("I", fields({{"host.example", false}}), OptionValueErrorCode::HostName, 0);
   check("B", fields({{"256", false}}), OptionValueErrorCode::OutOfRange, 0);
   check("b", fields({{"-129", false}}), OptionValueErrorCode::OutOfRange, 0);
-  check("t", fields({{"bare", false}}), OptionValueErrorCode::WrongType, 0);
+  check("t", fields({{"bare.dotted", false}}), OptionValueErrorCode::WrongType, 0);
+  check("t", fields({{"42", false}}), OptionValueErrorCode::WrongType, 0);
+  CHECK(encodeOption("t", fields({{"bare", false}})));
   check("I", {}, OptionValueErrorCode::MissingValue, 0);
   check("I", fields({{"1.2.3.4", false}, {"1.2.3.5", false}}), OptionValueErrorCode::ExtraValue,
         1);
