@@ -602,32 +602,39 @@ bool formatField(const FieldSpec& spec, std::span<const std::uint8_t> bytes, std
   }
 }
 
+// ISC looks option and space names up without regard to case.
+std::string folded(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 }  // namespace
 
 std::span<const OptionDefinition> builtinOptions() { return kBuiltinOptions; }
 std::span<const OptionSpace> builtinSpaces() { return kBuiltinSpaces; }
 
 OptionCatalogue::OptionCatalogue() {
-  for (const auto& space : kBuiltinSpaces) spaces_[std::string(space.name)] = &space;
+  for (const auto& space : kBuiltinSpaces) spaces_[folded(space.name)] = &space;
   for (const auto& option : kBuiltinOptions) {
-    byName_[{std::string(option.space), std::string(option.name)}] = &option;
-    byCode_[{std::string(option.space), option.code}] = &option;
+    byName_[{folded(option.space), folded(option.name)}] = &option;
+    byCode_[{folded(option.space), option.code}] = &option;
   }
 }
 
 const OptionDefinition* OptionCatalogue::find(std::string_view space,
                                               std::string_view name) const {
-  auto it = byName_.find(std::pair<std::string, std::string>(space, name));
+  auto it = byName_.find(std::pair<std::string, std::string>(folded(space), folded(name)));
   return it == byName_.end() ? nullptr : it->second;
 }
 
 const OptionDefinition* OptionCatalogue::find(std::string_view space, std::uint32_t code) const {
-  auto it = byCode_.find(std::pair<std::string, std::uint32_t>(space, code));
+  auto it = byCode_.find(std::pair<std::string, std::uint32_t>(folded(space), code));
   return it == byCode_.end() ? nullptr : it->second;
 }
 
 const OptionSpace* OptionCatalogue::findSpace(std::string_view name) const {
-  auto it = spaces_.find(name);
+  auto it = spaces_.find(folded(name));
   return it == spaces_.end() ? nullptr : it->second;
 }
 
@@ -640,20 +647,20 @@ const OptionDefinition& OptionCatalogue::define(std::string_view space, std::str
   // As ISC: redefining a known name forgets that name's old code; an option that held the
   // code before keeps its name (so `pxe-system-type` still works after `option arch code 93`).
   if (auto* old = find(space, name)) {
-    auto it = byCode_.find(std::pair<std::string, std::uint32_t>(old->space, old->code));
+    auto it = byCode_.find(std::pair<std::string, std::uint32_t>(folded(old->space), old->code));
     if (it != byCode_.end() && it->second == old) byCode_.erase(it);
   }
   const auto& option =
       declared_.emplace_back(OptionDefinition{keep(space), keep(name), code, keep(format)});
-  byName_[{std::string(space), std::string(name)}] = &option;
-  byCode_[{std::string(space), code}] = &option;
+  byName_[{folded(space), folded(name)}] = &option;
+  byCode_[{folded(space), code}] = &option;
   return option;
 }
 
 const OptionSpace& OptionCatalogue::defineSpace(std::string_view name, int codeWidth,
                                                 int lengthWidth) {
   const auto& space = declaredSpaces_.emplace_back(OptionSpace{keep(name), codeWidth, lengthWidth});
-  spaces_[std::string(name)] = &space;
+  spaces_[folded(name)] = &space;
   return space;
 }
 

@@ -1,6 +1,7 @@
 #include "dhcpd/conf/checker.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 #include <fmt/format.h>
@@ -186,6 +187,12 @@ class Checker {
   }
 
   void checkHost(const Statement& host) {
+    auto [it, fresh] = hosts_.emplace(host.name, host.location);
+    if (!fresh) {
+      error(host.location, fmt::format("host {}: already exists", host.name),
+            fmt::format("it was declared at {} line {}", it->second.fileName(),
+                        it->second.line));
+    }
     const Statement* hardware = nullptr;
     const Statement* fixed = nullptr;
     for (const auto& s : host.body) {
@@ -234,6 +241,7 @@ class Checker {
   ParseResult& result_;
   std::vector<SubnetInfo> subnets_;
   std::vector<RangeInfo> ranges_;
+  std::map<std::string, Location> hosts_;
 };
 
 }  // namespace

@@ -131,6 +131,12 @@ void Parser::warning(const Location& at, std::string message, std::string hint) 
 }
 
 void Parser::errorExpected(std::string_view what, const Token& found, std::string hint) {
+  // At the end of a file, point just past its last token, where the missing text belongs.
+  if (found.isEnd() && lastEnd_.file == found.location.file && lastEnd_.file) {
+    error(lastEnd_, fmt::format("expected {}, found {}", what, found.describe()),
+          std::move(hint));
+    return;
+  }
   error(found.location, fmt::format("expected {}, found {}", what, found.describe()),
         std::move(hint));
 }
@@ -574,9 +580,10 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
             "declared in (as in ISC dhcpd)");
   }
   const Token& name = peek();
-  if (name.kind != TokenKind::Name && name.kind != TokenKind::String &&
-      name.kind != TokenKind::Number && name.kind != TokenKind::DottedQuad) {
-    errorExpected("a host name", name);
+  if (name.kind != TokenKind::Name && name.kind != TokenKind::Number &&
+      name.kind != TokenKind::DottedQuad) {
+    errorExpected("a host name", name,
+                  name.kind == TokenKind::String ? "ISC dhcpd takes host names without quotes" : "");
     skipToSemi();
     return;
   }

@@ -140,8 +140,10 @@ void Parser::parseClassBody(Statement& cls, bool subclass) {
         }
       }
       if (matchIf ? matched : spawned) {
+        // `match EXPR` and `spawn with EXPR` both set the class's one submatch expression.
         error(word.location, matchIf ? "a class may only have one `match if`"
-                                     : "a class may only have one `match` or `spawn with`");
+                                     : "a class may only have one `match` or `spawn with`",
+              matchIf ? "" : "`match EXPR` and `spawn with EXPR` set the same thing: keep one");
         skipToSemi();
         continue;
       }

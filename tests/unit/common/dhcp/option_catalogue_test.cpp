@@ -32,6 +32,7 @@ TEST_CASE("catalogue finds dhcp-options(5) options by name and code", "[dhcp][ca
   CHECK(catalogue.find("dhcp", 93)->name == "pxe-system-type");
   CHECK(catalogue.find("agent", "circuit-id")->code == 1);
   CHECK(catalogue.find("dhcp", "no-such-option") == nullptr);
+  CHECK(catalogue.find("DHCP", "Routers") == routers);  // ISC ignores case in names
   CHECK(catalogue.find("dhcp", 250u) == nullptr);
   CHECK(catalogue.findSpace("agent"));
   CHECK_FALSE(catalogue.findSpace("ipxe"));
