@@ -781,6 +781,13 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
     return skipToSemi();
   }
   Token addressToken = next();
+  // A bad byte (1:2:3:4:5:zz) splits the address into pieces: glue them for the message.
+  while (peek().isPunct(':') && !peek().spaceBefore) {
+    addressToken.text += next().text;
+    if (!peek().spaceBefore && peek().kind != TokenKind::Punct && !peek().isEnd()) {
+      addressToken.text += next().text;
+    }
+  }
   auto bytes = dhcp::encodeOption("X", std::vector<dhcp::OptionField>{{addressToken.text, false}});
   if (!bytes || bytes->size() > 16) {
     error(addressToken.location,

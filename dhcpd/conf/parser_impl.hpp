@@ -34,7 +34,7 @@ class Parser {
     std::deque<Token> ahead;
   };
 
-  // Tokens.
+  // Tokens. A reference from peek() dies when that token is consumed: copy what outlives it.
   const Token& peek(std::size_t n = 0);
   Token next();
   bool atPunct(char c) { return peek().isPunct(c); }

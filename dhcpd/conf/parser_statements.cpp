@@ -435,15 +435,15 @@ void Parser::parseKey(std::vector<Statement>& out) {
       next();
     } else if (field.is("secret")) {
       std::string secret;
-      const Token& s = peek();
-      if (s.kind == TokenKind::String) {
+      const Location secretAt = peek().location;
+      if (peek().kind == TokenKind::String) {
         secret = next().value;
       } else {
         // ISC reads an unquoted secret as base64 atoms; '=' and '/' arrive as punctuation.
         while (!atPunct(';') && !peek().isEnd() && !atPunct('}')) secret += next().text;
       }
       if (!isBase64(secret)) {
-        error(s.location, "key secret is not valid base64",
+        error(secretAt, "key secret is not valid base64",
               "generate one with `tsig-keygen` or `dnssec-keygen`");
         skipToSemi();
         continue;
