@@ -703,7 +703,7 @@ std::string formatOption(std::string_view format, std::span<const std::uint8_t> 
   std::size_t pos = 0;
   const auto& specs = parsed->fields;
   bool ok = true;
-  for (int record = 0; ok; ++record) {
+  while (ok) {
     for (std::size_t i = 0; i < specs.size() && ok; ++i) {
       const auto& spec = specs[i];
       if (spec.type == 'Z') continue;

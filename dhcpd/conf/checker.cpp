@@ -218,8 +218,10 @@ class Checker {
   void checkOverlappingRanges() {
     std::vector<const RangeInfo*> sorted;
     for (const auto& r : ranges_) sorted.push_back(&r);
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const RangeInfo* a, const RangeInfo* b) { return a->low < b->low; });
+    // Declaration order breaks ties, so the later range is the one reported.
+    std::sort(sorted.begin(), sorted.end(), [](const RangeInfo* a, const RangeInfo* b) {
+      return a->low != b->low ? a->low < b->low : a < b;
+    });
     std::uint32_t maxHigh = 0;
     const RangeInfo* maxRange = nullptr;
     for (const RangeInfo* r : sorted) {
