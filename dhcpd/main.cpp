@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "dhcpd/command_line.hpp"
@@ -30,24 +31,30 @@ void banner(const CommandLine& line) {
   if (!line.quiet) std::cerr << "snowboot dhcpd " << snowboot::kVersion << " (ISC dhcpd 4.4 compatible)\n";
 }
 
-// Parses and checks the configuration, printing every message; true when it has no errors.
-bool loadConfig(const CommandLine& line) {
+// Parses and checks the configuration, printing every message; nothing when it has errors.
+std::unique_ptr<conf::ParseResult> loadConfig(const CommandLine& line) {
   auto source = readFile(line.configFile);
   if (!source) {
     std::cerr << "Can't open " << line.configFile << ": " << source.error() << "\n";
-    return false;
+    return nullptr;
   }
-  auto result = conf::parseConfig(*source, line.configFile, readFile);
-  conf::checkConfig(result);
-  for (const auto& diagnostic : result.diagnostics) {
-    std::cerr << conf::formatDiagnostic(diagnostic);
-  }
-  if (!result.ok()) {
+  auto result = std::make_unique<conf::ParseResult>(
+      conf::parseConfig(*source, line.configFile, readFile));
+  conf::checkConfig(*result);
+  std::string messages;
+  for (const auto& diagnostic : result->diagnostics) messages += conf::formatDiagnostic(diagnostic);
+  std::cerr << messages;
+  if (!result->ok()) {
     std::cerr << "Configuration file errors encountered -- exiting\n";
-    return false;
+    return nullptr;
   }
-  return true;
+  return result;
 }
+
+// The process is about to exit: freeing a 50,000-host tree node by node would only cost time.
+// The pointer stays reachable from here, so leak checkers stay quiet.
+conf::ParseResult* keptConfig = nullptr;
+void keepUntilExit(std::unique_ptr<conf::ParseResult> config) { keptConfig = config.release(); }
 
 // The hook for `dhcpd -T`: the lease store (dhcpd/leases) plugs its dhcpd.leases check in here.
 int checkLeaseFile(const CommandLine& line) {
@@ -80,15 +87,18 @@ int main(int argc, char** argv) {
                    "             [-group group] [-chroot dir] [-tf trace-file] [-play trace-file]\n"
                    "             [if0 [...ifN]]\n";
       return 0;
-    case CommandLine::Mode::CheckConfig:
+    case CommandLine::Mode::CheckConfig: {
       banner(line);
-      if (!loadConfig(line)) return 1;
+      auto config = loadConfig(line);
+      if (!config) return 1;
+      keepUntilExit(std::move(config));
       if (!line.quiet) {
         std::cerr << "Config file: " << line.configFile << "\n"
                   << "Database file: " << line.leaseFile << "\n"
                   << "PID file: " << line.pidFile << "\n";
       }
       return 0;
+    }
     case CommandLine::Mode::CheckLeases:
       banner(line);
       return checkLeaseFile(line);
