@@ -100,6 +100,23 @@ bool Parser::parseExpression(Expression& out, int minPrecedence) {
           return false;
         }
       }
+      // A number literal compared with data is read as hex bytes, as ISC does: `option
+      // arch = 7` compares with the one byte 07, which never equals a two-byte 00:07.
+      for (auto [number, other] : {std::pair{&rhs, &lhs}, std::pair{&lhs, &rhs}}) {
+        if (number->kind == Expression::Kind::ConstNumber && other->type == ExprType::Data) {
+          auto bytes = dhcp::encodeOption(
+              "X", std::vector<dhcp::OptionField>{{std::to_string(number->number), false}});
+          if (bytes) {
+            number->kind = Expression::Kind::ConstData;
+            number->type = ExprType::Data;
+            number->value.assign(bytes->begin(), bytes->end());
+            warning(number->location,
+                    fmt::format("the number {} is compared as the data byte(s) {}", number->number,
+                                dhcp::formatOption("X", *bytes)),
+                    "write the bytes you mean, such as 00:07 for a 16-bit 7");
+          }
+        }
+      }
       if (lhs.type != ExprType::Any && rhs.type != ExprType::Any && lhs.type != rhs.type) {
         error(at, fmt::format("`{}` relates {} to {}", op.text, typeName(lhs.type),
                               typeName(rhs.type)),

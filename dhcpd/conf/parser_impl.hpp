@@ -87,7 +87,7 @@ class Parser {
   void parseParameter(Scope scope, const ServerParameter& parameter, std::vector<Statement>& out);
   bool parseOptionName(std::string& space, std::string& name, Location& at);
   bool collectFields(std::vector<dhcp::OptionField>& fields, std::vector<Location>& locations,
-                     std::vector<bool>& commaBefore);
+                     std::vector<bool>& commaBefore, std::vector<Location>& commaAt);
 
   // Expressions (parser_expressions.cpp). On failure an error has been reported.
   bool parseExpression(Expression& out, int minPrecedence = 0);

@@ -143,7 +143,7 @@ TEST_CASE("every error names file, line and column, echoes the line and a caret"
       {"option domain-name example;\noption domain-name 42;\n",
        "t.conf line 2, column 20: expected text, found `42`"},
       {"option routers 10.0.0.1 10.0.0.2;\n", "t.conf line 1, column 25: expected `,` or `;`"},
-      {"option subnet-mask 255.0.0.0, 255.0.0.0;\n", "t.conf line 1, column 31: expected `;`"},
+      {"option subnet-mask 255.0.0.0, 255.0.0.0;\n", "t.conf line 1, column 29: expected `;`, found `,`"},
       {"option ip-forwarding maybe;\n", "t.conf line 1, column 22: expected boolean, found"},
       {"if option arch = 00:07 { }\n",
        "t.conf line 1, column 11: unknown option dhcp.arch\nif option arch = 00:07 { }\n"
@@ -188,7 +188,16 @@ TEST_CASE("every error names file, line and column, echoes the line and a caret"
       {"subnet 10.0.0.0 netmask 255.0.0.0 { pool { allow members of \"x\"; range 10.0.0.1; } }\n",
        "t.conf line 1, column 61: no such class: \"x\""},
       {"allow unknown;\n", "t.conf line 1, column 7: expected an allow/deny keyword"},
-      {"if option host-name = 5 { }\n", "t.conf line 1, column 21: `=` relates a data expression"},
+      {"if option host-name = extract-int(hardware, 8) { }\n",
+       "t.conf line 1, column 21: `=` relates a data expression"},
+      {"option static-routes 10.0.0.0 10.0.0.1 10.0.1.0 10.0.0.1;\n",
+       "t.conf line 1, column 40: expected `,` or `;`, found `10.0.1.0`"},
+      {"subnet 10.0.0.1 netmask 255.255.255.0 { }\n",
+       "t.conf line 1, column 8: subnet 10.0.0.1 netmask 255.255.255.0: bad subnet number/mask"},
+      {"if (option host-name = \"a\") or (option host-name = \"b\") { }\n",
+       "t.conf line 1, column 29: expected `{`, found `or`"},
+      {"subnet 10.0.0.0 netmask 255.0.0.0 { pool { deny bootp; range 10.0.0.1; } }\n",
+       "t.conf line 1, column 49: expected a permit"},
       {"if exists host-name and 5 { }\n", "t.conf line 1, column 25: expected a boolean expression"},
       {"set x = substring(hardware, 1);\n", "t.conf line 1, column 9: substring takes 3 arguments"},
       {"set x = encode-int(5, 12);\n", "t.conf line 1, column 23: encode-int needs a width"},
@@ -281,6 +290,10 @@ shared-network 1 { subnet 10.1.0.0 netmask 255.255.0.0 { interface "vlan100"; } 
 SUBNET 10.2.0.0 NETMASK 255.255.0.0 { Option Routers 10.2.0.1; }
 on commit { execute("/bin/true"); }
 ddns-update-style interim;
+option arch code 93 = unsigned integer 16;
+if option arch = 7 { }
+option interface-mtu -1;
+option time-offset 4294967295;
 )");
   for (const auto& e : errors(r)) INFO(e);
   CHECK(r.ok());
@@ -288,6 +301,11 @@ ddns-update-style interim;
   bool hinted = false;
   for (const auto& d : r.diagnostics) hinted = hinted || d.hint == "did you mean `authoritative`?";
   CHECK(hinted);
+  bool bytes = false;
+  for (const auto& d : r.diagnostics) {
+    bytes = bytes || d.message == "the number 7 is compared as the data byte(s) 7";
+  }
+  CHECK(bytes);
 }
 
 TEST_CASE("option definitions produce ISC format letters", "[conf][parser]") {
