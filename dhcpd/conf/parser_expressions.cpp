@@ -51,8 +51,19 @@ const std::vector<Builtin>& builtins() {
 
 }  // namespace
 
-bool Parser::expectType(const Expression& e, ExprType want, std::string_view what) {
+bool Parser::expectType(Expression& e, ExprType want, std::string_view what) {
   if (e.type == want || e.type == ExprType::Any) return true;
+  // Where data is expected, ISC reads a number literal as hex bytes: concat(01, hardware).
+  if (want == ExprType::Data && e.kind == Expression::Kind::ConstNumber && e.number >= 0) {
+    auto bytes = dhcp::encodeOption(
+        "X", std::vector<dhcp::OptionField>{{std::to_string(e.number), false}});
+    if (bytes) {
+      e.kind = Expression::Kind::ConstData;
+      e.type = ExprType::Data;
+      e.value.assign(bytes->begin(), bytes->end());
+      return true;
+    }
+  }
   error(e.location, fmt::format("expected {}, found {}", what, typeName(e.type)));
   return false;
 }

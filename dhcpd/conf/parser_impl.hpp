@@ -95,7 +95,7 @@ class Parser {
   bool parsePrimary(Expression& out);
   bool parseArguments(Expression& call, std::size_t count, bool variadic);
   bool parseOptionReference(Expression& out);
-  bool expectType(const Expression& e, ExprType want, std::string_view what);
+  bool expectType(Expression& e, ExprType want, std::string_view what);
 
   const FileReader& reader_;
   ParseResult& result_;

@@ -460,8 +460,16 @@ bool Parser::parseOptionType(std::string& format, bool inArray, bool inRecord) {
     }
     std::string record;
     while (true) {
+      Location fieldAt = peek().location;
       if (!parseOptionType(record, false, true)) return false;
-      if (acceptPunct(',')) continue;
+      if (acceptPunct(',')) {
+        // A text or string field takes the rest of the option: it must come last.
+        if (!record.empty() && (record.back() == 't' || record.back() == 'X')) {
+          error(fieldAt, "text and string must be at the end of a record (as in ISC)");
+          return false;
+        }
+        continue;
+      }
       if (!expectPunct('}')) return false;
       break;
     }

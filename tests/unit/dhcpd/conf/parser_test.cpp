@@ -88,7 +88,7 @@ TEST_CASE("expressions get ISC's precedence and types", "[conf][parser]") {
 class "c" {
   match if exists user-class and option user-class = "iPXE" or not known;
 }
-set x = concat(substring(option vendor-class-identifier, 0, 9), suffix(hardware, 2));
+set x = concat(substring(option vendor-class-identifier, 0, 9), suffix(hardware, 2), 01);
 set n = extract-int(option dhcp-message-type, 8) + 2 * 3;
 )");
   REQUIRE(r.ok());
@@ -209,7 +209,10 @@ TEST_CASE("every error names file, line and column, echoes the line and a caret"
       {"option x code 300 = text;\n", "t.conf line 1, column 15: option code 300 is out of range"},
       {"option x code 200 = array of text;\n", "t.conf line 1, column 21: arrays of text"},
       {"option x code 200 = array of array of text;\n", "t.conf line 1, column 30: arrays of arrays"},
-      {"option x code 200 = { text, { text } };\n", "t.conf line 1, column 29: records inside records"},
+      {"option x code 200 = { ip-address, { text } };\n",
+       "t.conf line 1, column 35: records inside records"},
+      {"option x code 200 = { text, ip-address };\n",
+       "t.conf line 1, column 23: text and string must be at the end of a record"},
       {"option x code 200 = unsigned integer 8, text;\n", "t.conf line 1, column 39: expected `;`, found `,`"},
       {"option x code 200 = unsigned integr 8;\n", "t.conf line 1, column 30: expected `integer`"},
       {"option x code 200 = ip-adress;\n",
