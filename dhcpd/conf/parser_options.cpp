@@ -144,7 +144,11 @@ bool Parser::collectFields(std::vector<dhcp::OptionField>& fields,
   bool comma = false;
   while (true) {
     const Token& t = peek();
-    if (t.isPunct(';')) return true;
+    if (t.isPunct(';')) {
+      if (!comma) return true;
+      errorExpected("a value after `,`", t);
+      return false;
+    }
     if (t.isPunct(',')) {
       if (comma || fields.empty()) {
         errorExpected("a value", t);
