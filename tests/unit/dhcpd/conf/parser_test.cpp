@@ -144,7 +144,7 @@ TEST_CASE("every error names file, line and column, echoes the line and a caret"
        "t.conf line 2, column 20: expected text, found `42`"},
       {"option routers 10.0.0.1 10.0.0.2;\n", "t.conf line 1, column 25: expected `,` or `;`"},
       {"option subnet-mask 255.0.0.0, 255.0.0.0;\n", "t.conf line 1, column 29: expected `;`, found `,`"},
-      {"option routers 10.0.0.1, ;\n", "t.conf line 1, column 27: expected a value after `,`, found `;`"},
+      {"option routers 10.0.0.1, ;\n", "t.conf line 1, column 26: expected a value after `,`, found `;`"},
       {"option ip-forwarding maybe;\n", "t.conf line 1, column 22: expected boolean, found"},
       {"if option arch = 00:07 { }\n",
        "t.conf line 1, column 11: unknown option dhcp.arch\nif option arch = 00:07 { }\n"
