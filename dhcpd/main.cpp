@@ -1,6 +1,10 @@
 // dhcpd: ISC dhcpd's command line. `dhcpd -t` checks a configuration as ISC's does; serving
 // DHCP arrives with the lease-store and server issues, and `-T` with the lease store.
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -11,6 +15,7 @@
 #include "dhcpd/command_line.hpp"
 #include "dhcpd/conf/checker.hpp"
 #include "dhcpd/conf/parser.hpp"
+#include "dhcpd/conf/resolve.hpp"
 #include "snowboot/version.hpp"
 
 namespace {
@@ -55,6 +60,20 @@ std::unique_ptr<conf::ParseResult> loadConfig(const CommandLine& line) {
 // The pointer stays reachable from here, so leak checkers stay quiet.
 conf::ParseResult* keptConfig = nullptr;
 void keepUntilExit(std::unique_ptr<conf::ParseResult> config) { keptConfig = config.release(); }
+
+// getaddrinfo for IPv4: how the daemon resolves fixed-address and next-server host names.
+std::expected<snowboot::net::Ipv4Address, std::string> resolveIpv4(std::string_view name) {
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  addrinfo* found = nullptr;
+  std::string host(name);
+  int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  if (rc != 0) return std::unexpected(std::string(gai_strerror(rc)));
+  auto* in = reinterpret_cast<sockaddr_in*>(found->ai_addr);
+  snowboot::net::Ipv4Address address(ntohl(in->sin_addr.s_addr));
+  freeaddrinfo(found);
+  return address;
+}
 
 // The hook for `dhcpd -T`: the lease store (dhcpd/leases) plugs its dhcpd.leases check in here.
 int checkLeaseFile(const CommandLine& line) {
@@ -106,7 +125,20 @@ int main(int argc, char** argv) {
       break;
   }
   banner(line);
-  if (!loadConfig(line)) return 1;
+  auto config = loadConfig(line);
+  if (!config) return 1;
+  // Starting: host names become addresses now, as ISC resolves them at start-up.
+  conf::resolveHostNames(*config, resolveIpv4);
+  bool resolvedAll = config->ok();
+  for (const auto& diagnostic : config->diagnostics) {
+    if (diagnostic.message.find("does not resolve") != std::string::npos) {
+      std::cerr << conf::formatDiagnostic(diagnostic);
+    }
+  }
+  if (!resolvedAll) {
+    std::cerr << "Configuration file errors encountered -- exiting\n";
+    return 1;
+  }
   std::cerr << "dhcpd: this build of snowboot " << snowboot::kVersion
             << " checks configurations (dhcpd -t) but cannot serve DHCP yet\n";
   return 1;

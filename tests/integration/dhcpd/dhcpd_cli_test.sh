@@ -48,5 +48,11 @@ check "-T says the lease check is not in this build" 1 "-T .* not available" -- 
   "$dhcpd" -T -lf "$tmp/dhcpd.leases"
 check "serving says it is not implemented, after checking the config" 1 \
   "cannot serve DHCP yet" -- "$dhcpd" -f -d -cf "$conf/01-debian-wiki-pxe.conf" -lf "$tmp/l" --no-pid eth0
+printf 'subnet 10.0.0.0 netmask 255.0.0.0 { }\nhost a { fixed-address localhost; }\nhost b { fixed-address nosuch.invalid; }\n' >"$tmp/names.conf"
+check "-t does not resolve host names (nor does ISC's)" 0 "^Config file:" -- \
+  "$dhcpd" -t -cf "$tmp/names.conf"
+check "starting resolves them: a name that does not resolve is a located error" 1 \
+  "names.conf line 3, column 24: host name nosuch.invalid does not resolve" -- \
+  "$dhcpd" -f -d -cf "$tmp/names.conf" -lf "$tmp/l" --no-pid
 check "--version" 0 "^snowboot dhcpd " -- "$dhcpd" --version
 [ $failed -eq 0 ]

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "dhcpd/conf/checker.hpp"
+#include "dhcpd/conf/resolve.hpp"
 
 using namespace snowboot::dhcpd::conf;
 
@@ -343,4 +344,26 @@ option d 01:01:01;
   CHECK(s[9].value.size() == 4 + 2 + 4);
   CHECK(s[10].value.size() == 16);
   CHECK(s[12].name == "ipxe.no-pxedhcp");
+}
+
+TEST_CASE("host names in fixed-address and next-server resolve at start, or fail located",
+          "[conf][resolve]") {
+  auto r = parse(R"(next-server tftp.example;
+host a { fixed-address 10.0.0.1, a.example; }
+host b { fixed-address gone.example; }
+)");
+  REQUIRE(r.ok());
+  HostResolver resolver = [](std::string_view name)
+      -> std::expected<snowboot::net::Ipv4Address, std::string> {
+    if (name == "tftp.example") return snowboot::net::Ipv4Address(10, 0, 0, 2);
+    if (name == "a.example") return snowboot::net::Ipv4Address(10, 0, 0, 3);
+    return std::unexpected(std::string("Name or service not known"));
+  };
+  CHECK(resolveHostNames(r, resolver) == 2);
+  CHECK(r.config.statements[0].args[0] == "10.0.0.2");
+  CHECK(r.config.statements[1].body[0].args == std::vector<std::string>{"10.0.0.1", "10.0.0.3"});
+  auto e = errors(r);
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].starts_with("t.conf line 3, column 24: host name gone.example does not resolve: "
+                         "Name or service not known\nhost b { fixed-address gone.example; }\n"));
 }
