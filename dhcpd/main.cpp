@@ -44,7 +44,7 @@ std::unique_ptr<conf::ParseResult> loadConfig(const CommandLine& line) {
     return nullptr;
   }
   auto result = std::make_unique<conf::ParseResult>(
-      conf::parseConfig(*source, line.configFile, readFile));
+      conf::parseConfig(std::move(*source), line.configFile, readFile));
   conf::checkConfig(*result);
   std::string messages;
   for (const auto& diagnostic : result->diagnostics) messages += conf::formatDiagnostic(diagnostic);

@@ -25,7 +25,7 @@ class Parser {
  public:
   Parser(const FileReader& reader, ParseResult& result) : reader_(reader), result_(result) {}
 
-  void parseFile(std::string_view source, std::string fileName);
+  void parseFile(std::string source, std::string fileName);
 
  private:
   struct Source {
