@@ -246,6 +246,14 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     skipToSemi();
   };
 
+  // The statements that fill big files come first (hosts: option, hardware, fixed-address;
+  // parameters by hash); no server parameter shares a name with a keyword below.
+  if (keyword == "option") return parseOption(scope, out, "option");
+  if (keyword == "hardware") return parseHardware(scope, out);
+  if (keyword == "fixed-address") return parseFixedAddress(scope, out);
+  if (const auto* parameter = findServerParameter(keyword)) {
+    return parseParameter(scope, *parameter, out);
+  }
   if (std::find(std::begin(kV6Keywords), std::end(kV6Keywords), keyword) !=
       std::end(kV6Keywords)) {
     Token token = next();
