@@ -1,0 +1,304 @@
+#include "dhcpd/conf/lexer.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace snowboot::dhcpd::conf {
+namespace {
+
+bool isAtomChar(int c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
+}
+bool isDigit(int c) { return c >= '0' && c <= '9'; }
+bool isHexDigit(int c) {
+  return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+int hexValue(int c) {
+  if (isDigit(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return c - 'A' + 10;
+}
+bool allDigits(std::string_view s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return isDigit(c); });
+}
+bool allHex(std::string_view s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return isHexDigit(c); });
+}
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+const std::string kNoFile = "<input>";
+
+}  // namespace
+
+const std::string& Location::fileName() const { return file ? *file : kNoFile; }
+
+std::string_view tokenKindName(TokenKind kind) {
+  switch (kind) {
+    case TokenKind::Name: return "name";
+    case TokenKind::Number: return "number";
+    case TokenKind::DottedQuad: return "IP address";
+    case TokenKind::HexList: return "colon-separated hex list";
+    case TokenKind::String: return "string";
+    case TokenKind::Punct: return "punctuation";
+    case TokenKind::End: return "end of file";
+  }
+  return "token";
+}
+
+bool Token::is(std::string_view keyword) const {
+  if (kind != TokenKind::Name || text.size() != keyword.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (lower(text[i]) != lower(keyword[i])) return false;
+  }
+  return true;
+}
+
+bool Token::isHexName() const { return kind == TokenKind::Name && allHex(text); }
+
+std::string Token::describe() const {
+  switch (kind) {
+    case TokenKind::End: return "end of file";
+    case TokenKind::String: return fmt::format("\"{}\"", text);
+    default: return fmt::format("`{}`", text);
+  }
+}
+
+std::string LexError::message() const {
+  switch (code) {
+    case LexErrorCode::UnterminatedString: return "end of file inside a quoted string";
+    case LexErrorCode::InvalidEscape: return fmt::format("invalid escape in string: {}", detail);
+    case LexErrorCode::UnexpectedCharacter:
+      return fmt::format("unexpected character {}", detail);
+    case LexErrorCode::TokenTooLong: return "token longer than 8192 bytes";
+  }
+  return "lexical error";
+}
+
+Lexer::Lexer(std::string_view source, std::string fileName)
+    : source_(source), fileName_(std::make_shared<const std::string>(std::move(fileName))) {}
+
+int Lexer::peekChar(std::size_t ahead) const {
+  std::size_t at = pos_ + ahead;
+  if (at >= source_.size()) return -1;
+  return static_cast<unsigned char>(source_[at]);
+}
+
+void Lexer::advance() {
+  if (pos_ >= source_.size()) return;
+  if (source_[pos_] == '\n') {
+    ++line_;
+    column_ = 1;
+  } else {
+    ++column_;
+  }
+  ++pos_;
+}
+
+Location Lexer::here() const {
+  return Location{fileName_, line_, column_, static_cast<std::uint32_t>(pos_)};
+}
+
+bool Lexer::atomStartsAt(std::size_t pos) const {
+  return pos < source_.size() && isAtomChar(static_cast<unsigned char>(source_[pos]));
+}
+
+bool Lexer::hexAtomStartsAt(std::size_t pos) const {
+  // A hex atom: hex digits up to the next non-atom character.
+  std::size_t end = pos;
+  while (end < source_.size() && isAtomChar(static_cast<unsigned char>(source_[end]))) {
+    if (!isHexDigit(static_cast<unsigned char>(source_[end]))) return false;
+    ++end;
+  }
+  return end > pos;
+}
+
+std::string_view Lexer::scanAtom() {
+  // Atoms never hold a newline, so only the column moves.
+  std::size_t start = pos_;
+  while (pos_ < source_.size() && isAtomChar(static_cast<unsigned char>(source_[pos_]))) ++pos_;
+  column_ += static_cast<std::uint32_t>(pos_ - start);
+  return source_.substr(start, pos_ - start);
+}
+
+std::expected<Token, LexError> Lexer::readString(Token token) {
+  advance();  // the opening quote
+  std::size_t start = pos_;
+  std::expected<Token, LexError> failure;
+  bool failed = false;
+  while (true) {
+    int c = peekChar();
+    if (c < 0) {
+      return std::unexpected(LexError{LexErrorCode::UnterminatedString, token.location, ""});
+    }
+    if (c == '"') break;
+    if (c != '\\') {
+      token.value.push_back(static_cast<char>(c));
+      advance();
+      continue;
+    }
+    Location escapeAt = here();
+    advance();
+    int e = peekChar();
+    if (e < 0) continue;  // reported as unterminated on the next turn
+    advance();
+    switch (e) {
+      case 't': token.value.push_back('\t'); break;
+      case 'r': token.value.push_back('\r'); break;
+      case 'n': token.value.push_back('\n'); break;
+      case 'b': token.value.push_back('\b'); break;
+      case '0': case '1': case '2': case '3': {
+        // Octal: up to three digits, the first 0-3, so the value fits a byte (\302, \0, \12).
+        int value = e - '0';
+        for (int i = 0; i < 2 && peekChar() >= '0' && peekChar() <= '7'; ++i) {
+          value = value * 8 + (peekChar() - '0');
+          advance();
+        }
+        token.value.push_back(static_cast<char>(value));
+        break;
+      }
+      case 'x': {
+        int value = 0;
+        int digits = 0;
+        while (digits < 2 && isHexDigit(peekChar())) {
+          value = value * 16 + hexValue(peekChar());
+          advance();
+          ++digits;
+        }
+        if (digits == 0 && !failed) {
+          failed = true;
+          failure = std::unexpected(
+              LexError{LexErrorCode::InvalidEscape, escapeAt, "\\x needs a hex digit"});
+        }
+        token.value.push_back(static_cast<char>(value));
+        break;
+      }
+      default: token.value.push_back(static_cast<char>(e)); break;
+    }
+  }
+  token.text = std::string(source_.substr(start, pos_ - start));
+  advance();  // the closing quote
+  if (failed) return failure;
+  if (token.text.size() > kMaxTokenLength) {
+    return std::unexpected(LexError{LexErrorCode::TokenTooLong, token.location, ""});
+  }
+  return token;
+}
+
+std::expected<Token, LexError> Lexer::next() {
+  bool space = false;
+  while (true) {
+    int c = peekChar();
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      space = true;
+      advance();
+    } else if (c == '#') {
+      space = true;
+      while (peekChar() >= 0 && peekChar() != '\n') advance();
+    } else {
+      break;
+    }
+  }
+  Token token;
+  token.location = here();
+  token.spaceBefore = space || pos_ == 0;
+  int c = peekChar();
+  if (c < 0) {
+    token.kind = TokenKind::End;
+    return token;
+  }
+  if (c == '"') {
+    token.kind = TokenKind::String;
+    return readString(std::move(token));
+  }
+  if (isAtomChar(c)) {
+    std::size_t start = pos_;
+    std::string_view first = scanAtom();
+    if (first == "-") {
+      token.kind = TokenKind::Punct;
+      token.text = token.value = "-";
+      return token;
+    }
+    // Glue touching pieces: atom(.atom)* or hexatom(:hexatom)+.
+    int parts = 1;
+    bool decimal = allDigits(first) ||
+                   (first.size() > 1 && first[0] == '-' && allDigits(first.substr(1)));
+    bool allDecimal = allDigits(first);
+    if (peekChar() == '.' && atomStartsAt(pos_ + 1)) {
+      while (peekChar() == '.' && atomStartsAt(pos_ + 1)) {
+        advance();
+        allDecimal = allDigits(scanAtom()) && allDecimal;
+        ++parts;
+      }
+      token.kind = (allDecimal && parts == 4) ? TokenKind::DottedQuad : TokenKind::Name;
+    } else if (peekChar() == ':' && allHex(first) && hexAtomStartsAt(pos_ + 1)) {
+      while (peekChar() == ':' && hexAtomStartsAt(pos_ + 1)) {
+        advance();
+        scanAtom();
+      }
+      token.kind = TokenKind::HexList;
+    } else {
+      token.kind = decimal ? TokenKind::Number : TokenKind::Name;
+    }
+    token.text = std::string(source_.substr(start, pos_ - start));
+    token.value = token.text;
+    if (token.text.size() > kMaxTokenLength) {
+      return std::unexpected(LexError{LexErrorCode::TokenTooLong, token.location, ""});
+    }
+    return token;
+  }
+  advance();
+  if (c < 0x20 || c >= 0x7f) {
+    return std::unexpected(LexError{LexErrorCode::UnexpectedCharacter, token.location,
+                                    fmt::format("0x{:02x}", c)});
+  }
+  token.kind = TokenKind::Punct;
+  token.text = token.value = std::string(1, static_cast<char>(c));
+  return token;
+}
+
+std::string_view Lexer::lineText(std::uint32_t line) const {
+  if (lineStarts_.empty()) {
+    lineStarts_.push_back(0);
+    for (std::size_t i = 0; i < source_.size(); ++i) {
+      if (source_[i] == '\n') lineStarts_.push_back(i + 1);
+    }
+  }
+  if (line == 0 || line > lineStarts_.size()) return {};
+  std::size_t start = lineStarts_[line - 1];
+  std::size_t end = source_.find('\n', start);
+  if (end == std::string_view::npos) end = source_.size();
+  std::string_view text = source_.substr(start, end - start);
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  return text;
+}
+
+std::expected<std::vector<Token>, LexError> tokenize(std::string_view source,
+                                                     std::string fileName) {
+  Lexer lexer(source, std::move(fileName));
+  std::vector<Token> tokens;
+  while (true) {
+    auto token = lexer.next();
+    if (!token) return std::unexpected(token.error());
+    bool end = token->isEnd();
+    tokens.push_back(std::move(*token));
+    if (end) return tokens;
+  }
+}
+
+std::string formatLocated(const Location& location, std::string_view lineText,
+                          std::string_view message) {
+  std::string caret;
+  // Keep tabs so the caret lines up under the token however the terminal expands them.
+  for (std::uint32_t i = 1; i < location.column && i - 1 < lineText.size(); ++i) {
+    caret.push_back(lineText[i - 1] == '\t' ? '\t' : ' ');
+  }
+  caret.push_back('^');
+  return fmt::format("{} line {}, column {}: {}\n{}\n{}\n", location.fileName(), location.line,
+                     location.column, message, lineText, caret);
+}
+
+}  // namespace snowboot::dhcpd::conf
