@@ -86,4 +86,13 @@ struct Lease {
   friend bool operator==(const Lease&, const Lease&) = default;
 };
 
+// `host NAME { ... }` written by OMAPI: kept as its source text, replayed on rewrite.
+struct HostRecord {
+  std::string name;
+  std::string text;      // from `host` to the closing brace
+  bool deleted = false;  // a rubout: `deleted;`
+
+  friend bool operator==(const HostRecord&, const HostRecord&) = default;
+};
+
 }  // namespace snowboot::dhcpd::leases

@@ -172,9 +172,9 @@ std::vector<Lease> MemoryLeaseStore::findByHardware(const HardwareAddress& hardw
 
 std::optional<net::Ipv4Address> MemoryLeaseStore::allocate(const AllocationRequest& request) {
   std::optional<std::uint32_t> chosen;
-  // ISC hands out never-used addresses from the top of a range down.
+  // ISC 4.4 hands out never-used addresses from the bottom of a range up (seen in its files).
   for (const AddressRange& range : request.ranges) {
-    chosen = untouched_.highestIn(range.first.value(), range.last.value());
+    chosen = untouched_.lowestIn(range.first.value(), range.last.value());
     if (chosen) break;
   }
   auto oldestIn = [&](auto member) -> std::optional<std::uint32_t> {
@@ -209,11 +209,15 @@ std::optional<Lease> MemoryLeaseStore::releasedLease(net::Ipv4Address address, T
   auto it = leases_.find(address.value());
   if (it == leases_.end()) return std::nullopt;
   Lease lease = it->second;
+  // What ISC 4.4 writes for a DHCPRELEASE: the client's identity stays, its variables and
+  // hostname go (see tests/fixtures/leases/isc-dhclient.leases).
   lease.state = BindingState::Free;
   lease.nextState.reset();
+  lease.rewindState.reset();
   lease.ends = now;
   lease.tstp = now;
-  lease.cltt = now;
+  lease.variables.clear();
+  lease.clientHostname.reset();
   return lease;
 }
 

@@ -35,13 +35,13 @@ const AddressRange kRange{Ipv4Address(192, 168, 0, 100), Ipv4Address(192, 168, 0
 
 }  // namespace
 
-TEST_CASE("allocate hands out never-used addresses from the top and holds them", "[leases]") {
+TEST_CASE("allocate hands out never-used addresses from the bottom and holds them", "[leases]") {
   MemoryLeaseStore store;
   REQUIRE(store.addRange(kRange));
-  CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 103));
-  CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 102));
-  CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 101));
   CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 100));
+  CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 101));
+  CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 102));
+  CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 103));
   CHECK(allocateIn(store, kRange, kNow) == std::nullopt);
   CHECK(store.heldCount() == 4);
   // Holds lapse: the addresses return to the pool.
@@ -50,7 +50,7 @@ TEST_CASE("allocate hands out never-used addresses from the top and holds them",
   store.expire(kNow + seconds{60});
   CHECK(store.heldCount() == 0);
   CHECK(store.untouchedCount() == 4);
-  CHECK(allocateIn(store, kRange, kNow + seconds{60}) == Ipv4Address(192, 168, 0, 103));
+  CHECK(allocateIn(store, kRange, kNow + seconds{60}) == Ipv4Address(192, 168, 0, 100));
 }
 
 TEST_CASE("commit records a lease found by address, client id and hardware", "[leases]") {
@@ -70,7 +70,8 @@ TEST_CASE("commit records a lease found by address, client id and hardware", "[l
   REQUIRE(store.findByHardware(lease.hardware).size() == 1);
   CHECK(store.findByClientId("other").empty());
   CHECK(store.findByHardware(HardwareAddress{1, {1, 2, 3, 4, 5, 6}}).empty());
-  CHECK_FALSE(store.findByAddress(Ipv4Address(192, 168, 0, 100)));
+  CHECK(*address == Ipv4Address(192, 168, 0, 100));
+  CHECK_FALSE(store.findByAddress(Ipv4Address(192, 168, 0, 103)));
 
   // A changed client id moves the index entry.
   Lease renamed = lease;
@@ -161,6 +162,8 @@ TEST_CASE("ranges added after leases were loaded skip the leased addresses", "[l
   CHECK(store.untouchedCount() == 1);
   CHECK(allocateIn(store, range, kNow) == Ipv4Address(10, 0, 0, 8));
   CHECK(allocateIn(store, range, kNow) == std::nullopt);
+  CHECK(allocateIn(store, {Ipv4Address(172, 16, 0, 1), Ipv4Address(172, 16, 0, 1)}, kNow) ==
+        std::nullopt);
   CHECK(store.leaseCount() == 2);
 }
 
@@ -191,7 +194,7 @@ TEST_CASE("a /8 costs intervals, not addresses, and allocation stays fast", "[le
   }
   CHECK(store.leaseCount() == 20000);
   CHECK(store.untouchedCount() == 16777216u - 20000u);
-  CHECK(store.findByClientId("id19999").at(0).address == Ipv4Address(0x0affffffu - 19999));
+  CHECK(store.findByClientId("id19999").at(0).address == Ipv4Address(0x0a000000u + 19999));
 }
 
 TEST_CASE("allocate follows the order of the requested ranges", "[leases]") {
@@ -203,7 +206,7 @@ TEST_CASE("allocate follows the order of the requested ranges", "[leases]") {
   const std::array ranges{first, second};
   auto take = [&] { return store.allocate(AllocationRequest{ranges, kNow, kNow + seconds{9}}); };
   CHECK(take() == Ipv4Address(10, 0, 1, 1));
-  CHECK(take() == Ipv4Address(10, 0, 0, 2));
   CHECK(take() == Ipv4Address(10, 0, 0, 1));
+  CHECK(take() == Ipv4Address(10, 0, 0, 2));
   CHECK(take() == std::nullopt);
 }

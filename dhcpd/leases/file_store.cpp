@@ -1,0 +1,171 @@
+#include "dhcpd/leases/file_store.hpp"
+
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "dhcpd/leases/lease_format.hpp"
+
+namespace snowboot::dhcpd::leases {
+namespace {
+
+daemon::SystemResult<std::string> readWholeFile(const std::string& path, bool createIfMissing) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT && createIfMissing) {
+      std::ofstream create(path, std::ios::binary | std::ios::app);
+      if (create) return std::string{};
+    }
+    return daemon::lastSystemError("open lease file " + path);
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return daemon::lastSystemError("read lease file " + path);
+  return std::move(text).str();
+}
+
+}  // namespace
+
+bool worthKeeping(const Lease& lease) {
+  return !lease.hardware.empty() || !lease.uid.empty() || lease.state != BindingState::Free;
+}
+
+std::string formatLeaseFile(std::string_view writer, std::string_view serverDuid,
+                            std::span<const HostRecord> hosts, const MemoryLeaseStore& leases) {
+  std::string out = formatHeader(writer);
+  if (!serverDuid.empty()) {
+    out += serverDuid;
+    out += "\n\n";
+  }
+  for (const HostRecord& host : hosts) {
+    out += host.text;
+    out += '\n';
+  }
+  leases.forEachLease([&out](const Lease& lease) {
+    if (worthKeeping(lease)) out += formatLease(lease);
+  });
+  return out;
+}
+
+daemon::SystemResult<std::unique_ptr<FileLeaseStore>> FileLeaseStore::open(const Options& options,
+                                                                           Time now,
+                                                                           FileStoreLoad* load) {
+  auto text = readWholeFile(options.path, true);
+  if (!text) return std::unexpected(text.error());
+  std::unique_ptr<FileLeaseStore> store(new FileLeaseStore());
+  store->writer_ = options.writer;
+  FileStoreLoad report;
+  {
+    LeaseFileContents contents = readLeaseFile(*text, options.path);
+    for (const AddressRange& range : options.ranges) {
+      if (auto added = store->memory_.addRange(range); !added) {
+        return std::unexpected(daemon::SystemError{
+            "add range", 0,
+            fmt::format("{}: {}", toString(added.error().code), added.error().detail)});
+      }
+    }
+    for (const Lease& lease : contents.leases) store->memory_.apply(lease);
+    store->hosts_ = std::move(contents.hosts);
+    store->serverDuid_ = std::move(contents.serverDuid);
+    report.errors = std::move(contents.errors);
+    report.notes = std::move(contents.notes);
+    report.leaseRecords = contents.leaseRecords;
+    report.leases = contents.leases.size();
+    report.tornTail = contents.tornTail;
+  }
+  store->memory_.expire(now);
+  if (!report.errors.empty() && options.rewriteAtStart) {
+    // Never rewrite away what we could not read: the original bytes stay under another name.
+    report.damagedCopy =
+        fmt::format("{}.damaged-{}", options.path, now.time_since_epoch().count());
+    if (::link(options.path.c_str(), report.damagedCopy.c_str()) != 0 && errno != EEXIST) {
+      return daemon::lastSystemError("keep damaged lease file as " + report.damagedCopy);
+    }
+  }
+  auto journal = Journal::open(options.path);
+  if (!journal) return std::unexpected(journal.error());
+  store->journal_ = std::move(*journal);
+  if (options.rewriteAtStart) {
+    CommitResult rewritten;
+    store->journal_->compact(store->snapshot(),
+                             [&rewritten](const CommitResult& result) { rewritten = result; });
+    store->journal_->drain();
+    if (!rewritten) {
+      return std::unexpected(daemon::SystemError{"rewrite lease file", 0, rewritten.error().detail});
+    }
+  }
+  text->clear();
+  if (load != nullptr) *load = std::move(report);
+  return store;
+}
+
+FileLeaseStore::~FileLeaseStore() = default;
+
+std::string FileLeaseStore::snapshot() const {
+  return formatLeaseFile(writer_, serverDuid_, hosts_, memory_);
+}
+
+std::optional<Lease> FileLeaseStore::findByAddress(net::Ipv4Address address) const {
+  return memory_.findByAddress(address);
+}
+
+std::vector<Lease> FileLeaseStore::findByClientId(std::string_view uid) const {
+  return memory_.findByClientId(uid);
+}
+
+std::vector<Lease> FileLeaseStore::findByHardware(const HardwareAddress& hardware) const {
+  return memory_.findByHardware(hardware);
+}
+
+std::optional<net::Ipv4Address> FileLeaseStore::allocate(const AllocationRequest& request) {
+  return memory_.allocate(request);  // a hold is not a lease: ISC does not write offers either
+}
+
+void FileLeaseStore::commit(const Lease& lease, CommitDone done) {
+  memory_.apply(lease);
+  journal_->append(formatLease(lease), std::move(done));
+}
+
+void FileLeaseStore::release(net::Ipv4Address address, Time now, CommitDone done) {
+  auto lease = memory_.releasedLease(address, now);
+  if (!lease) {
+    if (done) done(std::unexpected(StoreError{StoreErrorCode::NotFound, address.toString()}));
+    return;
+  }
+  commit(*lease, std::move(done));
+}
+
+std::vector<Lease> FileLeaseStore::expire(Time now) {
+  std::vector<Lease> changed = memory_.expire(now);
+  // Nobody waits for these: losing one in a crash only means it expires again at start.
+  for (const Lease& lease : changed) journal_->append(formatLease(lease), nullptr);
+  return changed;
+}
+
+void FileLeaseStore::compact(CommitDone done) { journal_->compact(snapshot(), std::move(done)); }
+
+LeaseFileCheck checkLeaseFile(const std::string& path) {
+  LeaseFileCheck check;
+  auto text = readWholeFile(path, false);
+  if (!text) {
+    check.report = fmt::format("Can't open lease database {}: {}\n", path,
+                               text.error().message());
+    return check;
+  }
+  check.readable = true;
+  const LeaseFileContents contents = readLeaseFile(*text, path);
+  for (const LeaseFileProblem& problem : contents.errors) check.report += formatProblem(path, problem);
+  for (const std::string& note : contents.notes) check.report += fmt::format("{} {}\n", path, note);
+  check.errors = contents.errors.size();
+  check.report += fmt::format("{}: {} lease records, {} leases, {} host records, {} errors{}\n",
+                              path, contents.leaseRecords, contents.leases.size(),
+                              contents.hosts.size(), contents.errors.size(),
+                              contents.tornTail ? " (the last record is cut short)" : "");
+  return check;
+}
+
+}  // namespace snowboot::dhcpd::leases
