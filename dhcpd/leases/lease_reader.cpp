@@ -25,6 +25,9 @@ struct Failure {
 template <class T>
 using Parsed = std::expected<T, Failure>;
 
+// 9999/12/31 23:59:59 UTC: four-digit years keep every time we accept writable as we read it.
+constexpr std::int64_t kLastSecond = 253402300799;
+
 bool isTopLevelKeyword(const Token& token) {
   for (const char* keyword : {"lease", "host", "failover", "server-duid", "authoring-byte-order",
                               "group", "subgroup", "class", "subclass", "ia-na", "ia-ta", "ia-pd"}) {
@@ -161,8 +164,12 @@ Parsed<Time> parseDate(Cursor& cursor) {
   }
   if (cursor.current().is("epoch")) {
     cursor.advance();
+    const conf::Location at = cursor.current().location;
     auto seconds = cursor.number("seconds since the epoch");
     if (!seconds) return std::unexpected(seconds.error());
+    if (*seconds < 0 || *seconds > kLastSecond) {
+      return std::unexpected(Failure{at, "expecting a time between 1970 and 9999"});
+    }
     if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) return std::unexpected(semi.error());
     return Time{std::chrono::seconds{*seconds}};
   }
@@ -198,7 +205,7 @@ Parsed<Time> parseDate(Cursor& cursor) {
   }
   cursor.advance();
   if (*year < 1970 || *year > 9999 || *month < 1 || *month > 12) {
-    return std::unexpected(Failure{dayAt, "a valid date"});
+    return std::unexpected(Failure{dayAt, "expecting a valid date"});
   }
   const std::chrono::year_month_day date{std::chrono::year{static_cast<int>(*year)},
                                          std::chrono::month{static_cast<unsigned>(*month)},
@@ -207,8 +214,13 @@ Parsed<Time> parseDate(Cursor& cursor) {
     return std::unexpected(Failure{dayAt, "expecting a valid date"});
   }
   if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) return std::unexpected(semi.error());
-  return Time{std::chrono::sys_days{date}} + std::chrono::hours{parts[0]} +
-         std::chrono::minutes{parts[1]} + std::chrono::seconds{parts[2]};
+  const Time time = Time{std::chrono::sys_days{date}} + std::chrono::hours{parts[0]} +
+                    std::chrono::minutes{parts[1]} + std::chrono::seconds{parts[2]};
+  // A leap second at the very end of 9999 would be written back as the year 10000.
+  if (time.time_since_epoch().count() > kLastSecond) {
+    return std::unexpected(Failure{dayAt, "expecting a time between 1970 and 9999"});
+  }
+  return time;
 }
 
 // A colon list of hex bytes ("52:54:00:12:34:56") or one hex byte ("01").
@@ -319,6 +331,9 @@ Parsed<Lease> parseLease(Cursor& cursor) {
     const Token& token = cursor.current();
     if (token.isPunct('}')) {
       cursor.advance();
+      // ISC writes a next or rewind state only when it differs: one form for one meaning.
+      if (lease.nextState == lease.state) lease.nextState.reset();
+      if (lease.rewindState == lease.state) lease.rewindState.reset();
       return lease;
     }
     if (cursor.lexFailed() || token.isEnd() || cursor.atRecordStart()) {

@@ -156,7 +156,9 @@ TEST_CASE("malformed statements are located and their records skipped", "[leases
     const char* message;
   };
   const Case cases[] = {
-      {"lease 10.0.0.1 {\n  starts 4 2026/13/26 06:51:12;\n}\n", 2, "a valid date"},
+      {"lease 10.0.0.1 {\n  starts 4 2026/13/26 06:51:12;\n}\n", 2, "expecting a valid date"},
+      {"lease 10.0.0.1 {\n  starts epoch -1;\n}\n", 2, "expecting a time between"},
+      {"lease 10.0.0.1 {\n  ends 5 9999/12/31 23:59:60;\n}\n", 2, "expecting a time between"},
       {"lease 10.0.0.1 {\n  starts 4 2026/02/30 06:51:12;\n}\n", 2, "expecting a valid date"},
       {"lease 10.0.0.1 {\n  ends 4 2026/02/03 25:00:00;\n}\n", 2, "expecting a time of day"},
       {"lease 10.0.0.1 {\n  binding state happy;\n}\n", 2, "expecting a binding state"},
