@@ -476,8 +476,19 @@ Parsed<std::string> skipDeclaration(Cursor& cursor) {
 }  // namespace
 
 LeaseFileContents readLeaseFile(std::string_view text, std::string fileName) {
-  LeaseFileContents contents;
   std::map<std::uint32_t, Lease> leases;
+  LeaseFileContents contents = readLeaseFile(text, std::move(fileName), [&leases](Lease&& lease) {
+    const std::uint32_t address = lease.address.value();
+    leases.insert_or_assign(address, std::move(lease));
+  });
+  contents.leases.reserve(leases.size());
+  for (auto& [address, lease] : leases) contents.leases.push_back(std::move(lease));
+  return contents;
+}
+
+LeaseFileContents readLeaseFile(std::string_view text, std::string fileName,
+                                const LeaseSink& sink) {
+  LeaseFileContents contents;
   std::unordered_map<std::string, std::size_t> hostIndex;
   Cursor cursor(text, std::move(fileName));
 
@@ -499,8 +510,7 @@ LeaseFileContents readLeaseFile(std::string_view text, std::string fileName) {
       auto lease = parseLease(cursor);
       if (lease) {
         ++contents.leaseRecords;
-        const std::uint32_t address = lease->address.value();
-        leases.insert_or_assign(address, std::move(*lease));
+        sink(std::move(*lease));
       } else {
         failure = lease.error();
       }
@@ -547,8 +557,6 @@ LeaseFileContents readLeaseFile(std::string_view text, std::string fileName) {
       if (cursor.current().isEnd()) contents.tornTail = true;
     }
   }
-  contents.leases.reserve(leases.size());
-  for (auto& [address, lease] : leases) contents.leases.push_back(std::move(lease));
   return contents;
 }
 

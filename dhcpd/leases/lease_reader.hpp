@@ -6,6 +6,7 @@
 // with a top-level keyword, so every complete record before and after it is kept.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,12 @@ struct LeaseFileContents {
   bool tornTail = false;                 // the last record ends early (a write cut short)
 };
 
+// Every lease record, in file order, goes to `sink` (the store applies them, so later ones
+// replace earlier ones without a second copy of the leases); contents.leases stays empty.
+using LeaseSink = std::function<void(Lease&&)>;
+LeaseFileContents readLeaseFile(std::string_view text, std::string fileName,
+                                const LeaseSink& sink);
+// The same, collecting the last record per address into contents.leases.
 LeaseFileContents readLeaseFile(std::string_view text, std::string fileName);
 
 // ISC's form: "FILE line N: MESSAGE\n<line>\n<caret>\n".

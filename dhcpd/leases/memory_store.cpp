@@ -120,15 +120,15 @@ void MemoryLeaseStore::unindexLease(const Lease& lease) {
   if (expiresAtEnd(lease)) expiry_.erase({*lease.ends, address});
 }
 
-void MemoryLeaseStore::apply(const Lease& lease) {
+void MemoryLeaseStore::apply(Lease lease) {
   const std::uint32_t address = lease.address.value();
   unindexFree(address);
   auto it = leases_.find(address);
   if (it != leases_.end()) {
     unindexLease(it->second);
-    it->second = lease;
+    it->second = std::move(lease);
   } else {
-    it = leases_.emplace(address, lease).first;
+    it = leases_.emplace(address, std::move(lease)).first;
   }
   if (auto hold = holds_.find(address); hold != holds_.end()) {
     holdExpiry_.erase({hold->second, address});

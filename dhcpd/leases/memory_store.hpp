@@ -32,7 +32,7 @@ class MemoryLeaseStore final : public LeaseStore {
   std::vector<Lease> expire(Time now) override;
 
   // The shared core of commit() for stores that add durability: applies the lease, no callback.
-  void apply(const Lease& lease);
+  void apply(Lease lease);
   // The lease release() would record, or nothing when there is no lease at that address.
   std::optional<Lease> releasedLease(net::Ipv4Address address, Time now) const;
 
