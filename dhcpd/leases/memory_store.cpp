@@ -9,6 +9,8 @@ namespace {
 
 Time sortTime(const Lease& lease) { return lease.ends.value_or(Time{}); }
 
+std::size_t keyHash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+
 }  // namespace
 
 std::string_view toString(StoreErrorCode code) {
@@ -99,15 +101,15 @@ void MemoryLeaseStore::unindexFree(std::uint32_t address) {
 
 void MemoryLeaseStore::indexLease(const Lease& lease) {
   const std::uint32_t address = lease.address.value();
-  if (!lease.uid.empty()) byUid_.emplace(lease.uid, address);
-  if (!lease.hardware.empty()) byHardware_.emplace(lease.hardware.key(), address);
+  if (!lease.uid.empty()) byUid_.emplace(keyHash(lease.uid), address);
+  if (!lease.hardware.empty()) byHardware_.emplace(keyHash(lease.hardware.key()), address);
   if (expiresAtEnd(lease)) expiry_.emplace(*lease.ends, address);
 }
 
 void MemoryLeaseStore::unindexLease(const Lease& lease) {
   const std::uint32_t address = lease.address.value();
-  auto eraseFrom = [address](auto& index, const std::string& key) {
-    auto [begin, end] = index.equal_range(key);
+  auto eraseFrom = [address](KeyIndex& index, std::string_view key) {
+    auto [begin, end] = index.equal_range(keyHash(key));
     for (auto it = begin; it != end; ++it) {
       if (it->second == address) {
         index.erase(it);
@@ -145,11 +147,14 @@ std::optional<Lease> MemoryLeaseStore::findByAddress(net::Ipv4Address address) c
 }
 
 std::vector<Lease> MemoryLeaseStore::collect(
-    const std::unordered_multimap<std::string, std::uint32_t>& index,
-    const std::string& key) const {
+    const KeyIndex& index, std::size_t hash,
+    const std::function<bool(const Lease&)>& matches) const {
   std::vector<Lease> found;
-  auto [begin, end] = index.equal_range(key);
-  for (auto it = begin; it != end; ++it) found.push_back(leases_.at(it->second));
+  auto [begin, end] = index.equal_range(hash);
+  for (auto it = begin; it != end; ++it) {
+    const Lease& lease = leases_.at(it->second);
+    if (matches(lease)) found.push_back(lease);
+  }
   std::sort(found.begin(), found.end(), [](const Lease& a, const Lease& b) {
     const bool aActive = a.state == BindingState::Active;
     const bool bActive = b.state == BindingState::Active;
@@ -162,12 +167,13 @@ std::vector<Lease> MemoryLeaseStore::collect(
 
 std::vector<Lease> MemoryLeaseStore::findByClientId(std::string_view uid) const {
   if (uid.empty()) return {};
-  return collect(byUid_, std::string(uid));
+  return collect(byUid_, keyHash(uid), [uid](const Lease& lease) { return lease.uid == uid; });
 }
 
 std::vector<Lease> MemoryLeaseStore::findByHardware(const HardwareAddress& hardware) const {
   if (hardware.empty()) return {};
-  return collect(byHardware_, hardware.key());
+  return collect(byHardware_, keyHash(hardware.key()),
+                 [&hardware](const Lease& lease) { return lease.hardware == hardware; });
 }
 
 std::optional<net::Ipv4Address> MemoryLeaseStore::allocate(const AllocationRequest& request) {

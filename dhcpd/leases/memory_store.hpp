@@ -58,14 +58,17 @@ class MemoryLeaseStore final : public LeaseStore {
   void unindexFree(std::uint32_t address);
   void indexLease(const Lease& lease);
   void unindexLease(const Lease& lease);
-  std::vector<Lease> collect(const std::unordered_multimap<std::string, std::uint32_t>& index,
-                             const std::string& key) const;
+  // Index entries hold a hash of the key, not the key: the lease has it, and a string per entry
+  // would double the indexes' memory. Lookups compare the leases' own keys.
+  using KeyIndex = std::unordered_multimap<std::size_t, std::uint32_t>;
+  std::vector<Lease> collect(const KeyIndex& index, std::size_t hash,
+                             const std::function<bool(const Lease&)>& matches) const;
 
   std::map<std::uint32_t, Lease> leases_;
   std::map<std::uint32_t, Range> ranges_;  // by first address
   AddressSet untouched_;
-  std::unordered_multimap<std::string, std::uint32_t> byUid_;
-  std::unordered_multimap<std::string, std::uint32_t> byHardware_;
+  KeyIndex byUid_;
+  KeyIndex byHardware_;
   std::set<std::pair<Time, std::uint32_t>> expiry_;  // leases whose state changes at `ends`
   std::map<std::uint32_t, Time> holds_;              // offered, not yet committed
   std::set<std::pair<Time, std::uint32_t>> holdExpiry_;
