@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "dhcpd/leases/lease_format.hpp"
+#include "snowboot/version.hpp"
 
 namespace snowboot::dhcpd::leases {
 namespace {
@@ -39,6 +40,8 @@ daemon::SystemResult<std::string> readWholeFile(const std::string& path, bool cr
 }
 
 }  // namespace
+
+std::string defaultWriter() { return fmt::format("snowboot-dhcpd-{}", kVersion); }
 
 bool worthKeeping(const Lease& lease) {
   return !lease.hardware.empty() || !lease.uid.empty() || lease.state != BindingState::Free;
@@ -91,6 +94,7 @@ daemon::SystemResult<std::unique_ptr<FileLeaseStore>> FileLeaseStore::open(const
     report.tornTail = contents.tornTail;
   }
   store->memory_.expire(now);
+  store->lastRewrite_ = now;
   if (!report.errors.empty() && options.rewriteAtStart) {
     // Never rewrite away what we could not read: the original bytes stay under another name.
     report.damagedCopy =
@@ -158,6 +162,10 @@ std::vector<Lease> FileLeaseStore::expire(Time now) {
   std::vector<Lease> changed = memory_.expire(now);
   // Nobody waits for these: losing one in a crash only means it expires again at start.
   for (const Lease& lease : changed) journal_->append(formatLease(lease), nullptr);
+  if (now - lastRewrite_ >= kRewriteInterval) {
+    lastRewrite_ = now;
+    compact(nullptr);  // a failure is retried at the next interval; the journal still works
+  }
   return changed;
 }
 

@@ -25,12 +25,15 @@ struct FileStoreLoad {
   std::string damagedCopy;
 };
 
+// "snowboot-dhcpd-0.1.0", as ISC writes "isc-dhcp-4.4.3-P1".
+std::string defaultWriter();
+
 class FileLeaseStore final : public LeaseStore {
  public:
   struct Options {
     std::string path;                        // dhcpd.leases
     std::vector<AddressRange> ranges;        // the pools' ranges from dhcpd.conf
-    std::string writer = "snowboot-dhcpd";   // named in the header comment
+    std::string writer = defaultWriter();    // named in the header comment
     bool rewriteAtStart = true;              // as ISC does
   };
 
@@ -47,7 +50,10 @@ class FileLeaseStore final : public LeaseStore {
   std::optional<net::Ipv4Address> allocate(const AllocationRequest& request) override;
   void commit(const Lease& lease, CommitDone done) override;
   void release(net::Ipv4Address address, Time now, CommitDone done) override;
+  // Also rewrites the file when the last rewrite is kRewriteInterval old (ISC: hourly).
   std::vector<Lease> expire(Time now) override;
+
+  static constexpr std::chrono::seconds kRewriteInterval{3600};
 
   // Rewrites the file with one record per lease worth keeping; appends go on meanwhile.
   void compact(CommitDone done);
@@ -65,6 +71,7 @@ class FileLeaseStore final : public LeaseStore {
   std::string serverDuid_;
   std::string writer_;
   std::unique_ptr<Journal> journal_;
+  Time lastRewrite_{};
 };
 
 // A whole file: header, server-duid, host records, then the leases ISC would keep on rewrite

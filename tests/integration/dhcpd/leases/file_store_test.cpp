@@ -148,6 +148,7 @@ TEST_CASE("opening ISC's file rewrites it like ISC and keeps the old one as ~", 
 
   const std::string rewritten = readFile(path);
   CHECK(rewritten.find("host pxe-node1 {") != std::string::npos);
+  CHECK(rewritten.find("\n# This lease file was written by snowboot-dhcpd-0.") != std::string::npos);
   CHECK(rewritten.find("server-duid \"") != std::string::npos);
   const LeaseFileContents contents = readLeaseFile(rewritten, "rewritten");
   CHECK(contents.errors.empty());
@@ -220,6 +221,39 @@ TEST_CASE("a rewrite while commits go on loses none of them", "[leases]") {
     CHECK(store->findByAddress(lease.address) == lease);
   }
   CHECK(fs::exists(dir.path / "dhcpd.leases~"));
+}
+
+TEST_CASE("expire() ends leases in the file and rewrites it once an hour", "[leases]") {
+  TempDir dir;
+  const fs::path path = dir.path / "dhcpd.leases";
+  auto store = openStore(path);
+  REQUIRE(commitAndWait(*store, clientLease(lab(100), 1)));
+  store->expire(kNow + 30min);
+  store->drain();
+  CHECK(store->stats().compactions == 1);  // the one at start
+  const auto changed = store->expire(kNow + 1h);
+  store->drain();
+  REQUIRE(changed.size() == 1);
+  CHECK(changed[0].state == BindingState::Free);
+  CHECK(store->stats().compactions == 2);
+  const LeaseFileContents contents = readLeaseFile(readFile(path), "f");
+  CHECK(contents.leaseRecords == 1);  // rewritten: one record per lease
+  REQUIRE(contents.leases.size() == 1);
+  CHECK(contents.leases[0].state == BindingState::Free);
+}
+
+TEST_CASE("a write the disk refuses is reported to the committer, never as done", "[leases]") {
+  auto journal = Journal::open("/dev/full");  // every write fails with ENOSPC
+  REQUIRE(journal);
+  std::optional<CommitResult> result;
+  (*journal)->append(formatLease(clientLease(lab(100), 1)),
+                     [&](const CommitResult& r) { result = r; });
+  (*journal)->drain();
+  REQUIRE(result.has_value());
+  REQUIRE_FALSE(result->has_value());
+  CHECK(result->error().code == StoreErrorCode::Io);
+  CHECK(result->error().detail.find("/dev/full") != std::string::npos);
+  CHECK((*journal)->stats().records == 0);
 }
 
 TEST_CASE("a damaged file is kept byte for byte and the good records are served", "[leases]") {
