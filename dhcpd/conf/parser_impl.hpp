@@ -1,0 +1,113 @@
+#pragma once
+// The parser's internals, shared by parser.cpp (declarations and statements),
+// parser_options.cpp (options, option definitions, parameters) and parser_expressions.cpp.
+
+#include <deque>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "dhcpd/conf/parser.hpp"
+
+namespace snowboot::dhcpd::conf {
+
+// A server parameter of dhcpd.conf(5) with the ISC format letters of its value.
+struct ServerParameter {
+  std::string_view name;
+  std::string_view format;
+  enum class Treatment { Use, IgnoreDdns, IgnoreOmapi, RefuseLdap, IgnoreV6 } treatment;
+};
+const ServerParameter* findServerParameter(std::string_view name);
+std::vector<std::string_view> serverParameterNames();
+
+class Parser {
+ public:
+  Parser(const FileReader& reader, ParseResult& result) : reader_(reader), result_(result) {}
+
+  void parseFile(std::string_view source, std::string fileName);
+
+ private:
+  struct Source {
+    std::string text;
+    std::unique_ptr<Lexer> lexer;
+    std::deque<Token> ahead;
+  };
+
+  // Tokens. A reference from peek() dies when that token is consumed: copy what outlives it.
+  const Token& peek(std::size_t n = 0);
+  Token next();
+  bool atPunct(char c) { return peek().isPunct(c); }
+  bool acceptPunct(char c);
+  bool expectPunct(char c);
+  bool expectSemi();
+  void skipToSemi();
+  void skipToEnd();
+
+  // Messages.
+  void error(const Location& at, std::string message, std::string hint = {});
+  void warning(const Location& at, std::string message, std::string hint = {});
+  void errorExpected(std::string_view what, const Token& found, std::string hint = {});
+  void notSupported(const Location& at, std::string_view what, std::string hint = {});
+  std::string lineOf(const Location& at);
+
+  // Declarations and statements (parser.cpp).
+  void parseStatements(Scope scope, std::vector<Statement>& out);
+  bool parseBlock(Scope scope, std::vector<Statement>& out);
+  void parseStatement(Scope scope, std::vector<Statement>& out);
+  void parseInclude(Scope scope, std::vector<Statement>& out);
+  void parseHost(Scope scope, std::vector<Statement>& out);
+  void parseGroup(std::vector<Statement>& out);
+  void parseSharedNetwork(std::vector<Statement>& out);
+  void parseSubnet(Scope scope, std::vector<Statement>& out);
+  void parsePool(std::vector<Statement>& out);
+  void parseClass(std::string_view keyword, std::vector<Statement>& out);
+  void parseClassBody(Statement& cls, bool subclass);
+  void parseRange(Scope scope, std::vector<Statement>& out);
+  void parseHardware(Scope scope, std::vector<Statement>& out);
+  void parseFixedAddress(Scope scope, std::vector<Statement>& out);
+  void parsePermit(Scope scope, std::vector<Statement>& out);
+  void parsePoolPermit(std::vector<Statement>& out);
+  void parseIf(Scope scope, std::vector<Statement>& out);
+  void parseSet(std::vector<Statement>& out);
+  void parseLog(std::vector<Statement>& out);
+  void parseOn(Scope scope, std::vector<Statement>& out);
+  void parseKey(std::vector<Statement>& out);
+  void parseZone(std::vector<Statement>& out);
+  void parseFailover(std::vector<Statement>& out);
+  void parseEval(Scope scope, std::vector<Statement>& out);
+  bool parseAddress(std::string& out, Location& at, std::string_view what);
+
+  // Options and parameters (parser_options.cpp).
+  void parseOption(Scope scope, std::vector<Statement>& out, std::string_view how);
+  void parseOptionSpace(Scope scope, std::vector<Statement>& out);
+  void parseOptionDefinition(Statement& statement, std::string_view space, std::string_view name);
+  bool parseOptionType(std::string& format, bool inArray, bool inRecord);
+  void parseOptionValue(Statement& statement, std::string_view format);
+  void parseParameter(Scope scope, const ServerParameter& parameter, std::vector<Statement>& out);
+  bool parseOptionName(std::string& space, std::string& name, Location& at);
+  bool collectFields(std::vector<dhcp::OptionField>& fields, std::vector<Location>& locations,
+                     std::vector<bool>& commaBefore);
+
+  // Expressions (parser_expressions.cpp). On failure an error has been reported.
+  bool parseExpression(Expression& out, int minPrecedence = 0);
+  bool parseUnary(Expression& out);
+  bool parsePrimary(Expression& out);
+  bool parseArguments(Expression& call, std::size_t count, bool variadic);
+  bool parseOptionReference(Expression& out);
+  bool expectType(const Expression& e, ExprType want, std::string_view what);
+
+  const FileReader& reader_;
+  ParseResult& result_;
+  std::vector<std::unique_ptr<Source>> sources_;
+  Location lastEnd_;  // where the last consumed token ended, for "missing ;" hints
+  std::set<std::string, std::less<>> classes_;
+  std::set<std::string, std::less<>> keys_;
+  std::set<std::string, std::less<>> failoverPeers_;
+  bool warnedDdns_ = false;
+  bool warnedHostScope_ = false;
+  bool warnedOmapi_ = false;
+  int includeDepth_ = 0;
+};
+
+}  // namespace snowboot::dhcpd::conf
