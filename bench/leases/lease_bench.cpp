@@ -2,9 +2,11 @@
 //   lease_bench commit FILE REQUESTERS SECONDS   commits/s with fsync, REQUESTERS in flight
 //   lease_bench generate FILE COUNT              a dhcpd.leases with COUNT active leases in 10/8
 //   lease_bench startup FILE FIRST LAST          open FILE with one range: time and memory
+//   lease_bench rewrite-latency FILE REQUESTERS  commit latency while the file is rewritten
 
 #include <sys/resource.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -108,6 +110,65 @@ int commitBench(const std::string& path, int requesters, double seconds) {
   return 0;
 }
 
+// Commits with REQUESTERS in flight for 3 s; a rewrite of the whole file starts at 1 s. Prints
+// the worst commit latency before the rewrite and while it runs: the rewrite must not hold
+// replies much longer than one fsync.
+int rewriteLatency(const std::string& path, int requesters) {
+  FileLeaseStore::Options options;
+  options.path = path;
+  auto opened = FileLeaseStore::open(options, wallNow(), nullptr);
+  if (!opened) {
+    std::fprintf(stderr, "%s\n", opened.error().message().c_str());
+    return 1;
+  }
+  FileLeaseStore& store = **opened;
+  std::mutex mutex;
+  std::condition_variable finished;
+  int outstanding = 0;
+  double worstBefore = 0;
+  double worstDuring = 0;
+  std::atomic<bool> rewriting = false;
+  std::atomic<bool> rewritten = false;
+  double rewriteSeconds = 0;
+  double snapshotSeconds = 0;  // the part on the caller's thread: formatting the snapshot
+  const Time now = wallNow();
+  const auto start = Clock::now();
+  for (std::uint32_t n = 0; Clock::now() < start + std::chrono::seconds{3}; ++n) {
+    {
+      std::unique_lock lock(mutex);
+      finished.wait(lock, [&] { return outstanding < requesters; });
+      ++outstanding;
+    }
+    if (!rewriting && Clock::now() > start + std::chrono::seconds{1}) {
+      rewriting = true;
+      const auto rewriteStart = Clock::now();
+      store.compact([&, rewriteStart](const CommitResult& result) {
+        if (!result) std::abort();
+        rewriteSeconds = std::chrono::duration<double>(Clock::now() - rewriteStart).count();
+        rewritten = true;
+      });
+      snapshotSeconds = std::chrono::duration<double>(Clock::now() - rewriteStart).count();
+    }
+    const auto committed = Clock::now();
+    const bool during = rewriting && !rewritten;
+    store.commit(benchLease(n * 7919u, now), [&, committed, during](const CommitResult& result) {
+      if (!result) std::abort();
+      const double latency = std::chrono::duration<double>(Clock::now() - committed).count();
+      std::unique_lock lock(mutex);
+      double& worst = during ? worstDuring : worstBefore;
+      worst = std::max(worst, latency);
+      --outstanding;
+      finished.notify_one();
+    });
+  }
+  store.drain();
+  std::printf("rewrite of %zu leases took %.3f s (%.3f s of it formatting on the caller's "
+              "thread); worst commit latency %.2f ms before it, %.2f ms during it (%d requesters)\n",
+              store.memory().leaseCount(), rewriteSeconds, snapshotSeconds, worstBefore * 1e3,
+              worstDuring * 1e3, requesters);
+  return 0;
+}
+
 int generate(const std::string& path, std::uint32_t count) {
   const Time now = wallNow();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -150,9 +211,11 @@ int main(int argc, char** argv) {
     return generate(argv[2], static_cast<std::uint32_t>(std::strtoul(argv[3], nullptr, 10)));
   }
   if (mode == "startup" && argc == 5) return startup(argv[2], argv[3], argv[4]);
+  if (mode == "rewrite-latency" && argc == 4) return rewriteLatency(argv[2], std::atoi(argv[3]));
   std::fprintf(stderr,
                "usage: lease_bench commit FILE REQUESTERS SECONDS\n"
                "       lease_bench generate FILE COUNT\n"
-               "       lease_bench startup FILE FIRST LAST\n");
+               "       lease_bench startup FILE FIRST LAST\n"
+               "       lease_bench rewrite-latency FILE REQUESTERS\n");
   return 2;
 }

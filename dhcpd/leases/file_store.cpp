@@ -47,8 +47,8 @@ bool worthKeeping(const Lease& lease) {
   return !lease.hardware.empty() || !lease.uid.empty() || lease.state != BindingState::Free;
 }
 
-std::string formatLeaseFile(std::string_view writer, std::string_view serverDuid,
-                            std::span<const HostRecord> hosts, const MemoryLeaseStore& leases) {
+std::string formatFileHead(std::string_view writer, std::string_view serverDuid,
+                           std::span<const HostRecord> hosts) {
   std::string out = formatHeader(writer);
   if (!serverDuid.empty()) {
     out += serverDuid;
@@ -58,6 +58,12 @@ std::string formatLeaseFile(std::string_view writer, std::string_view serverDuid
     out += host.text;
     out += '\n';
   }
+  return out;
+}
+
+std::string formatLeaseFile(std::string_view writer, std::string_view serverDuid,
+                            std::span<const HostRecord> hosts, const MemoryLeaseStore& leases) {
+  std::string out = formatFileHead(writer, serverDuid, hosts);
   leases.forEachLease([&out](const Lease& lease) {
     if (worthKeeping(lease)) out += formatLease(lease);
   });
@@ -108,7 +114,7 @@ daemon::SystemResult<std::unique_ptr<FileLeaseStore>> FileLeaseStore::open(const
   store->journal_ = std::move(*journal);
   if (options.rewriteAtStart) {
     CommitResult rewritten;
-    store->journal_->compact(store->snapshot(),
+    store->journal_->compact(store->snapshotSource(),
                              [&rewritten](const CommitResult& result) { rewritten = result; });
     store->journal_->drain();
     if (!rewritten) {
@@ -124,33 +130,60 @@ daemon::SystemResult<std::unique_ptr<FileLeaseStore>> FileLeaseStore::open(const
 
 FileLeaseStore::~FileLeaseStore() = default;
 
-std::string FileLeaseStore::snapshot() const {
-  return formatLeaseFile(writer_, serverDuid_, hosts_, memory_);
+Journal::SnapshotSource FileLeaseStore::snapshotSource() const {
+  // hosts_, serverDuid_ and writer_ never change after open(); the leases are read in chunks.
+  return [this, head = formatFileHead(writer_, serverDuid_, hosts_),
+          next = std::optional<std::uint64_t>(0)](std::string& out) mutable {
+    if (!head.empty()) {
+      out += head;
+      head.clear();
+      head.shrink_to_fit();
+      return true;
+    }
+    if (!next) return false;
+    std::unique_lock lock(mutex_);
+    next = memory_.forEachLeaseFrom(*next, kSnapshotChunk, [&out](const Lease& lease) {
+      if (worthKeeping(lease)) out += formatLease(lease);
+    });
+    return next.has_value();
+  };
 }
 
 std::optional<Lease> FileLeaseStore::findByAddress(net::Ipv4Address address) const {
+  std::unique_lock lock(mutex_);
   return memory_.findByAddress(address);
 }
 
 std::vector<Lease> FileLeaseStore::findByClientId(std::string_view uid) const {
+  std::unique_lock lock(mutex_);
   return memory_.findByClientId(uid);
 }
 
 std::vector<Lease> FileLeaseStore::findByHardware(const HardwareAddress& hardware) const {
+  std::unique_lock lock(mutex_);
   return memory_.findByHardware(hardware);
 }
 
 std::optional<net::Ipv4Address> FileLeaseStore::allocate(const AllocationRequest& request) {
+  std::unique_lock lock(mutex_);
   return memory_.allocate(request);  // a hold is not a lease: ISC does not write offers either
 }
 
 void FileLeaseStore::commit(const Lease& lease, CommitDone done) {
-  memory_.apply(lease);
-  journal_->append(formatLease(lease), std::move(done));
+  std::string record = formatLease(lease);
+  {
+    std::unique_lock lock(mutex_);
+    memory_.apply(lease);
+  }
+  journal_->append(std::move(record), std::move(done));
 }
 
 void FileLeaseStore::release(net::Ipv4Address address, Time now, CommitDone done) {
-  auto lease = memory_.releasedLease(address, now);
+  std::optional<Lease> lease;
+  {
+    std::unique_lock lock(mutex_);
+    lease = memory_.releasedLease(address, now);
+  }
   if (!lease) {
     if (done) done(std::unexpected(StoreError{StoreErrorCode::NotFound, address.toString()}));
     return;
@@ -159,7 +192,11 @@ void FileLeaseStore::release(net::Ipv4Address address, Time now, CommitDone done
 }
 
 std::vector<Lease> FileLeaseStore::expire(Time now) {
-  std::vector<Lease> changed = memory_.expire(now);
+  std::vector<Lease> changed;
+  {
+    std::unique_lock lock(mutex_);
+    changed = memory_.expire(now);
+  }
   // Nobody waits for these: losing one in a crash only means it expires again at start.
   for (const Lease& lease : changed) journal_->append(formatLease(lease), nullptr);
   if (now - lastRewrite_ >= kRewriteInterval) {
@@ -169,7 +206,7 @@ std::vector<Lease> FileLeaseStore::expire(Time now) {
   return changed;
 }
 
-void FileLeaseStore::compact(CommitDone done) { journal_->compact(snapshot(), std::move(done)); }
+void FileLeaseStore::compact(CommitDone done) { journal_->compact(snapshotSource(), std::move(done)); }
 
 LeaseFileCheck checkLeaseFile(const std::string& path) {
   LeaseFileCheck check;

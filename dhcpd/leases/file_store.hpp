@@ -4,6 +4,7 @@
 // file rewritten at start and on demand (hourly, by the shell's timer).
 
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@ struct FileStoreLoad {
 // "snowboot-dhcpd-0.1.0", as ISC writes "isc-dhcp-4.4.3-P1".
 std::string defaultWriter();
 
+// Calls come from one thread, the engine's; commit callbacks run on the journal's thread.
 class FileLeaseStore final : public LeaseStore {
  public:
   struct Options {
@@ -55,8 +57,11 @@ class FileLeaseStore final : public LeaseStore {
 
   static constexpr std::chrono::seconds kRewriteInterval{3600};
 
-  // Rewrites the file with one record per lease worth keeping; appends go on meanwhile.
+  // Rewrites the file with one record per lease worth keeping; appends go on meanwhile. The
+  // leases are formatted on the journal's compactor thread, kSnapshotChunk at a time under the
+  // store's lock, so the engine waits at most for one chunk, never for the whole file.
   void compact(CommitDone done);
+  static constexpr std::size_t kSnapshotChunk = 64;
   // Waits until every change so far is durable.
   void drain() { journal_->drain(); }
   JournalStats stats() const { return journal_->stats(); }
@@ -64,8 +69,11 @@ class FileLeaseStore final : public LeaseStore {
 
  private:
   FileLeaseStore() = default;
-  std::string snapshot() const;
+  Journal::SnapshotSource snapshotSource() const;
 
+  // Held by every call and by the compactor while it formats a chunk: the compactor reads the
+  // live store from its own thread. Declared before journal_, which joins that thread.
+  mutable std::mutex mutex_;
   MemoryLeaseStore memory_;
   std::vector<HostRecord> hosts_;
   std::string serverDuid_;
@@ -78,6 +86,9 @@ class FileLeaseStore final : public LeaseStore {
 // (those with a client, and every one not free).
 std::string formatLeaseFile(std::string_view writer, std::string_view serverDuid,
                             std::span<const HostRecord> hosts, const MemoryLeaseStore& leases);
+// Everything before the leases: header, server-duid, host records.
+std::string formatFileHead(std::string_view writer, std::string_view serverDuid,
+                           std::span<const HostRecord> hosts);
 bool worthKeeping(const Lease& lease);
 
 // `dhcpd -T -lf FILE`: reads FILE and reports each problem as ISC does

@@ -100,7 +100,7 @@ void Journal::append(std::string record, CommitDone done) {
   wake_.notify_one();
 }
 
-void Journal::compact(std::string snapshot, CommitDone done) {
+void Journal::compact(SnapshotSource source, CommitDone done) {
   {
     std::unique_lock lock(mutex_);
     if (stop_ || compacting_) {
@@ -112,24 +112,31 @@ void Journal::compact(std::string snapshot, CommitDone done) {
     if (compactor_.joinable()) compactor_.join();  // the previous one has finished
     compacting_ = true;
     newReady_ = false;
-    // Records queued but not yet written are in the snapshot too; repeating them is harmless
-    // (the last entry for an address wins) and keeps the rule simple.
-    tail_ = pending_;
+    // Records queued before this call describe changes the store had already made, so the
+    // snapshot, read from the store afterwards, holds them: only later records form the tail.
+    tail_.clear();
     compactDone_ = std::move(done);
   }
-  compactor_ = std::thread([this, text = std::move(snapshot)]() mutable {
-    compactorRun(std::move(text));
+  compactor_ = std::thread([this, source = std::move(source)]() mutable {
+    compactorRun(std::move(source));
   });
 }
 
-void Journal::compactorRun(std::string snapshot) {
+void Journal::compactorRun(SnapshotSource source) {
   const std::string newPath = path_ + ".new";
   CommitResult result;
   const int fd = ::open(newPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
     result = std::unexpected(ioError("create", newPath, errno));
   } else {
-    result = writeAll(fd, snapshot, newPath);
+    std::string buffer;
+    bool more = true;
+    while (result && more) {
+      // Write in pieces of about 1 MiB: the source is called often, the disk sees few writes.
+      while (more && buffer.size() < (1u << 20)) more = source(buffer);
+      result = writeAll(fd, buffer, newPath);
+      buffer.clear();
+    }
     if (result && ::fdatasync(fd) != 0) result = std::unexpected(ioError("fsync", newPath, errno));
   }
   std::unique_lock lock(mutex_);

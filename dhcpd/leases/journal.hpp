@@ -9,6 +9,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,11 +38,16 @@ class Journal {
 
   // Thread-safe. `done` runs once the record is on disk (after fdatasync) or failed.
   void append(std::string record, CommitDone done);
-  // Replaces the file by `snapshot` (a whole file reflecting every record appended before this
-  // call). The snapshot is written and synced beside the file while appends continue to the old
-  // one; records appended meanwhile are copied to the new file at the switch, which costs one
-  // batch two syncs. `done` runs when the new file is in place.
-  void compact(std::string snapshot, CommitDone done);
+  // Appends the next part of a rewrite to `out`; returns false after the last part. Called on
+  // the compactor thread.
+  using SnapshotSource = std::function<bool(std::string& out)>;
+  // Replaces the file by the text `source` yields: a whole file holding at least the state of
+  // every lease as of this call. It is written and synced beside the file while appends continue
+  // to the old one; the records appended since this call are copied to the new file at the
+  // switch (one batch pays two syncs). Because those records follow the snapshot, `source` may
+  // read the live store piece by piece: a lease changed meanwhile is fixed by its later record.
+  // `done` runs when the new file is in place.
+  void compact(SnapshotSource source, CommitDone done);
   // Blocks until everything appended so far is durable (or failed) and no compaction runs.
   void drain();
 
@@ -51,7 +57,7 @@ class Journal {
  private:
   explicit Journal(std::string path, int fd, bool needsNewline);
   void writerLoop();
-  void compactorRun(std::string snapshot);
+  void compactorRun(SnapshotSource source);
   CommitResult writeAndSync(int fd, const std::string& data);
   CommitResult switchToNew();
 

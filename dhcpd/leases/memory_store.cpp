@@ -262,4 +262,14 @@ void MemoryLeaseStore::forEachLease(const std::function<void(const Lease&)>& vis
   for (const auto& [address, lease] : leases_) visit(lease);
 }
 
+std::optional<std::uint64_t> MemoryLeaseStore::forEachLeaseFrom(
+    std::uint64_t from, std::size_t count,
+    const std::function<void(const Lease&)>& visit) const {
+  if (from > 0xffffffffu) return std::nullopt;
+  auto it = leases_.lower_bound(static_cast<std::uint32_t>(from));
+  for (std::size_t i = 0; i < count && it != leases_.end(); ++i, ++it) visit(it->second);
+  if (it == leases_.end()) return std::nullopt;
+  return it->first;
+}
+
 }  // namespace snowboot::dhcpd::leases
