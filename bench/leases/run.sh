@@ -4,7 +4,8 @@
 #   bench/leases/run.sh [build/release]
 # Prints commits/s with real fsync at 1, 8 and 64 requesters; start-up time and memory with
 # 100,000 leases and with an empty /8 range; ISC dhcpd's start-up (-T, and a real start in a
-# network namespace of its own) on the same 100,000-lease file, and the ratios.
+# network namespace of its own) on the same 100,000-lease file, and the ratios; commit latency
+# while the file is rewritten.
 set -euo pipefail
 build=${1:-build/release}
 bench=$build/bench/leases/lease_bench
@@ -61,6 +62,10 @@ ours_rss=$(sed -E 's/.*RSS after start ([0-9]+) KiB.*/\1/' <<<"$ours")
 echo "ratio ISC -T time / ours: $(echo "scale=2; ${isc_t%% *} / $ours_s" | bc)"
 echo "ratio ISC start time / ours: $(echo "scale=2; ($end - $start) / $ours_s" | bc)"
 echo "ratio ISC RSS after start / ours: $(echo "scale=2; $isc_rss / $ours_rss" | bc)"
+
+echo "== a rewrite of 100,000 leases while 8 requesters commit"
+cp "$work/100k.leases" "$work/rewrite.leases"
+flock "$lock" "$bench" rewrite-latency "$work/rewrite.leases" 8
 
 echo "== start-up, empty file, one /8 range"
 : >"$work/empty.leases"
