@@ -26,7 +26,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-Time wallNow() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+Time wallNow() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
 
 Lease benchLease(std::uint32_t n, Time now) {
   Lease lease;
@@ -37,11 +39,12 @@ Lease benchLease(std::uint32_t n, Time now) {
   lease.state = BindingState::Active;
   lease.nextState = BindingState::Free;
   lease.rewindState = BindingState::Free;
-  lease.hardware = HardwareAddress{1, {0x52, 0x54, static_cast<std::uint8_t>(n >> 24),
-                                       static_cast<std::uint8_t>(n >> 16),
-                                       static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)}};
-  lease.uid = std::string(1, '\x01') + std::string(lease.hardware.address.begin(),
-                                                   lease.hardware.address.end());
+  lease.hardware = HardwareAddress{
+      1,
+      {0x52, 0x54, static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
+       static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)}};
+  lease.uid = std::string(1, '\x01') +
+              std::string(lease.hardware.address.begin(), lease.hardware.address.end());
   lease.clientHostname = fmt::format("node-{}", n);
   return lease;
 }
@@ -162,10 +165,11 @@ int rewriteLatency(const std::string& path, int requesters) {
     });
   }
   store.drain();
-  std::printf("rewrite of %zu leases took %.3f s (%.3f s of it formatting on the caller's "
-              "thread); worst commit latency %.2f ms before it, %.2f ms during it (%d requesters)\n",
-              store.memory().leaseCount(), rewriteSeconds, snapshotSeconds, worstBefore * 1e3,
-              worstDuring * 1e3, requesters);
+  std::printf(
+      "rewrite of %zu leases took %.3f s (%.3f s of it formatting on the caller's "
+      "thread); worst commit latency %.2f ms before it, %.2f ms during it (%d requesters)\n",
+      store.memory().leaseCount(), rewriteSeconds, snapshotSeconds, worstBefore * 1e3,
+      worstDuring * 1e3, requesters);
   return 0;
 }
 
@@ -194,11 +198,11 @@ int startup(const std::string& path, const std::string& first, const std::string
   }
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   const long rssAfter = currentRssKiB();
-  std::printf("start-up: %.3f s, %zu leases, %llu never-used addresses, peak RSS %ld KiB, "
-              "RSS after start %ld KiB (%ld KiB before opening), sizeof(Lease) %zu\n",
-              elapsed, load.leases,
-              static_cast<unsigned long long>((*store)->memory().untouchedCount()), peakRssKiB(),
-              rssAfter, rssBefore, sizeof(Lease));
+  std::printf(
+      "start-up: %.3f s, %zu leases, %llu never-used addresses, peak RSS %ld KiB, "
+      "RSS after start %ld KiB (%ld KiB before opening), sizeof(Lease) %zu\n",
+      elapsed, load.leases, static_cast<unsigned long long>((*store)->memory().untouchedCount()),
+      peakRssKiB(), rssAfter, rssBefore, sizeof(Lease));
   return 0;
 }
 
@@ -206,7 +210,8 @@ int startup(const std::string& path, const std::string& first, const std::string
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "commit" && argc == 5) return commitBench(argv[2], std::atoi(argv[3]), std::atof(argv[4]));
+  if (mode == "commit" && argc == 5)
+    return commitBench(argv[2], std::atoi(argv[3]), std::atof(argv[4]));
   if (mode == "generate" && argc == 4) {
     return generate(argv[2], static_cast<std::uint32_t>(std::strtoul(argv[3], nullptr, 10)));
   }

@@ -103,8 +103,7 @@ daemon::SystemResult<std::unique_ptr<FileLeaseStore>> FileLeaseStore::open(const
   store->lastRewrite_ = now;
   if (!report.errors.empty() && options.rewriteAtStart) {
     // Never rewrite away what we could not read: the original bytes stay under another name.
-    report.damagedCopy =
-        fmt::format("{}.damaged-{}", options.path, now.time_since_epoch().count());
+    report.damagedCopy = fmt::format("{}.damaged-{}", options.path, now.time_since_epoch().count());
     if (::link(options.path.c_str(), report.damagedCopy.c_str()) != 0 && errno != EEXIST) {
       return daemon::lastSystemError("keep damaged lease file as " + report.damagedCopy);
     }
@@ -118,7 +117,8 @@ daemon::SystemResult<std::unique_ptr<FileLeaseStore>> FileLeaseStore::open(const
                              [&rewritten](const CommitResult& result) { rewritten = result; });
     store->journal_->drain();
     if (!rewritten) {
-      return std::unexpected(daemon::SystemError{"rewrite lease file", 0, rewritten.error().detail});
+      return std::unexpected(
+          daemon::SystemError{"rewrite lease file", 0, rewritten.error().detail});
     }
   }
   // Reading and rewriting a large file leaves tens of MiB of freed heap behind (the file text,
@@ -206,19 +206,21 @@ std::vector<Lease> FileLeaseStore::expire(Time now) {
   return changed;
 }
 
-void FileLeaseStore::compact(CommitDone done) { journal_->compact(snapshotSource(), std::move(done)); }
+void FileLeaseStore::compact(CommitDone done) {
+  journal_->compact(snapshotSource(), std::move(done));
+}
 
 LeaseFileCheck checkLeaseFile(const std::string& path) {
   LeaseFileCheck check;
   auto text = readWholeFile(path, false);
   if (!text) {
-    check.report = fmt::format("Can't open lease database {}: {}\n", path,
-                               text.error().message());
+    check.report = fmt::format("Can't open lease database {}: {}\n", path, text.error().message());
     return check;
   }
   check.readable = true;
   const LeaseFileContents contents = readLeaseFile(*text, path);
-  for (const LeaseFileProblem& problem : contents.errors) check.report += formatProblem(path, problem);
+  for (const LeaseFileProblem& problem : contents.errors)
+    check.report += formatProblem(path, problem);
   for (const std::string& note : contents.notes) check.report += fmt::format("{} {}\n", path, note);
   check.errors = contents.errors.size();
   check.report += fmt::format("{}: {} lease records, {} leases, {} host records, {} errors{}\n",

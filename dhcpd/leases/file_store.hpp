@@ -33,17 +33,16 @@ std::string defaultWriter();
 class FileLeaseStore final : public LeaseStore {
  public:
   struct Options {
-    std::string path;                        // dhcpd.leases
-    std::vector<AddressRange> ranges;        // the pools' ranges from dhcpd.conf
-    std::string writer = defaultWriter();    // named in the header comment
-    bool rewriteAtStart = true;              // as ISC does
+    std::string path;                      // dhcpd.leases
+    std::vector<AddressRange> ranges;      // the pools' ranges from dhcpd.conf
+    std::string writer = defaultWriter();  // named in the header comment
+    bool rewriteAtStart = true;            // as ISC does
   };
 
   // Reads the file (created empty if absent), applies expiry at `now`, rewrites it (after keeping
   // a damaged original as PATH.damaged-EPOCH) and opens it for appending.
   static daemon::SystemResult<std::unique_ptr<FileLeaseStore>> open(const Options& options,
-                                                                    Time now,
-                                                                    FileStoreLoad* load);
+                                                                    Time now, FileStoreLoad* load);
   ~FileLeaseStore() override;
 
   std::optional<Lease> findByAddress(net::Ipv4Address address) const override;

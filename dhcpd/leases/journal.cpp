@@ -117,9 +117,8 @@ void Journal::compact(SnapshotSource source, CommitDone done) {
     tail_.clear();
     compactDone_ = std::move(done);
   }
-  compactor_ = std::thread([this, source = std::move(source)]() mutable {
-    compactorRun(std::move(source));
-  });
+  compactor_ = std::thread(
+      [this, source = std::move(source)]() mutable { compactorRun(std::move(source)); });
 }
 
 void Journal::compactorRun(SnapshotSource source) {

@@ -29,8 +29,9 @@ using Parsed = std::expected<T, Failure>;
 constexpr std::int64_t kLastSecond = 253402300799;
 
 bool isTopLevelKeyword(const Token& token) {
-  for (const char* keyword : {"lease", "host", "failover", "server-duid", "authoring-byte-order",
-                              "group", "subgroup", "class", "subclass", "ia-na", "ia-ta", "ia-pd"}) {
+  for (const char* keyword :
+       {"lease", "host", "failover", "server-duid", "authoring-byte-order", "group", "subgroup",
+        "class", "subclass", "ia-na", "ia-ta", "ia-pd"}) {
     if (token.is(keyword)) return true;
   }
   return false;
@@ -159,7 +160,9 @@ Parsed<Time> parseDate(Cursor& cursor) {
   // "never;" | "epoch N;" | "W YYYY/MM/DD HH:MM:SS;"
   if (cursor.current().is("never")) {
     cursor.advance();
-    if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) return std::unexpected(semi.error());
+    if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) {
+      return std::unexpected(semi.error());
+    }
     return kNever;
   }
   if (cursor.current().is("epoch")) {
@@ -170,17 +173,21 @@ Parsed<Time> parseDate(Cursor& cursor) {
     if (*seconds < 0 || *seconds > kLastSecond) {
       return std::unexpected(Failure{at, "expecting a time between 1970 and 9999"});
     }
-    if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) return std::unexpected(semi.error());
+    if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) {
+      return std::unexpected(semi.error());
+    }
     return Time{std::chrono::seconds{*seconds}};
   }
   auto weekday = cursor.number("a numeric day of week");
   if (!weekday) return std::unexpected(weekday.error());
   auto year = cursor.number("a numeric year");
   if (!year) return std::unexpected(year.error());
-  if (auto slash = cursor.expectPunct('/', "a slash"); !slash) return std::unexpected(slash.error());
+  if (auto slash = cursor.expectPunct('/', "a slash"); !slash)
+    return std::unexpected(slash.error());
   auto month = cursor.number("a numeric month");
   if (!month) return std::unexpected(month.error());
-  if (auto slash = cursor.expectPunct('/', "a slash"); !slash) return std::unexpected(slash.error());
+  if (auto slash = cursor.expectPunct('/', "a slash"); !slash)
+    return std::unexpected(slash.error());
   const conf::Location dayAt = cursor.current().location;
   auto day = cursor.number("a numeric day of month");
   if (!day) return std::unexpected(day.error());
@@ -213,7 +220,9 @@ Parsed<Time> parseDate(Cursor& cursor) {
   if (*day < 1 || *day > 31 || !date.ok()) {
     return std::unexpected(Failure{dayAt, "expecting a valid date"});
   }
-  if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) return std::unexpected(semi.error());
+  if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) {
+    return std::unexpected(semi.error());
+  }
   const Time time = Time{std::chrono::sys_days{date}} + std::chrono::hours{parts[0]} +
                     std::chrono::minutes{parts[1]} + std::chrono::seconds{parts[2]};
   // A leap second at the very end of 9999 would be written back as the year 10000.
@@ -253,7 +262,9 @@ Parsed<BindingState> parseState(Cursor& cursor) {
   if (cursor.current().kind == TokenKind::Name) state = parseBindingState(cursor.current().text);
   if (!state) return std::unexpected(cursor.fail("a binding state"));
   cursor.advance();
-  if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) return std::unexpected(semi.error());
+  if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) {
+    return std::unexpected(semi.error());
+  }
   return *state;
 }
 
@@ -289,7 +300,8 @@ Parsed<std::string> captureStatement(Cursor& cursor) {
 Parsed<Variable> parseSet(Cursor& cursor) {
   cursor.advance();  // set
   Variable variable;
-  if (cursor.current().kind != TokenKind::Name) return std::unexpected(cursor.fail("a variable name"));
+  if (cursor.current().kind != TokenKind::Name)
+    return std::unexpected(cursor.fail("a variable name"));
   variable.name = cursor.current().text;
   cursor.advance();
   if (auto equals = cursor.expectPunct('=', "`=`"); !equals) return std::unexpected(equals.error());
@@ -313,7 +325,9 @@ Parsed<Variable> parseSet(Cursor& cursor) {
   } else {
     return std::unexpected(cursor.fail("a string, a hex list, true, false or %number"));
   }
-  if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) return std::unexpected(semi.error());
+  if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) {
+    return std::unexpected(semi.error());
+  }
   return variable;
 }
 
@@ -322,11 +336,13 @@ Parsed<Lease> parseLease(Cursor& cursor) {
   Lease lease;
   const Token& addressToken = cursor.current();
   std::optional<net::Ipv4Address> address;
-  if (addressToken.kind == TokenKind::DottedQuad) address = net::Ipv4Address::parse(addressToken.text);
+  if (addressToken.kind == TokenKind::DottedQuad)
+    address = net::Ipv4Address::parse(addressToken.text);
   if (!address) return std::unexpected(cursor.fail("an IPv4 address"));
   lease.address = *address;
   cursor.advance();
-  if (auto brace = cursor.expectPunct('{', "a left brace"); !brace) return std::unexpected(brace.error());
+  if (auto brace = cursor.expectPunct('{', "a left brace"); !brace)
+    return std::unexpected(brace.error());
   for (;;) {
     const Token& token = cursor.current();
     if (token.isPunct('}')) {
@@ -340,12 +356,18 @@ Parsed<Lease> parseLease(Cursor& cursor) {
       return std::unexpected(cursor.fail("a right brace"));
     }
     std::optional<Time>* time = nullptr;
-    if (token.is("starts")) time = &lease.starts;
-    else if (token.is("ends")) time = &lease.ends;
-    else if (token.is("tstp")) time = &lease.tstp;
-    else if (token.is("tsfp")) time = &lease.tsfp;
-    else if (token.is("atsfp")) time = &lease.atsfp;
-    else if (token.is("cltt")) time = &lease.cltt;
+    if (token.is("starts"))
+      time = &lease.starts;
+    else if (token.is("ends"))
+      time = &lease.ends;
+    else if (token.is("tstp"))
+      time = &lease.tstp;
+    else if (token.is("tsfp"))
+      time = &lease.tsfp;
+    else if (token.is("atsfp"))
+      time = &lease.atsfp;
+    else if (token.is("cltt"))
+      time = &lease.cltt;
     if (time != nullptr) {
       cursor.advance();
       auto date = parseDate(cursor);
@@ -382,7 +404,9 @@ Parsed<Lease> parseLease(Cursor& cursor) {
       if (!bytes || bytes->size() > 16) return std::unexpected(cursor.fail("a hardware address"));
       lease.hardware = HardwareAddress{*type, {bytes->begin(), bytes->end()}};
       cursor.advance();
-      if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) return std::unexpected(semi.error());
+      if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) {
+        return std::unexpected(semi.error());
+      }
     } else if (token.is("uid")) {
       cursor.advance();
       if (cursor.current().kind == TokenKind::String) {
@@ -393,20 +417,30 @@ Parsed<Lease> parseLease(Cursor& cursor) {
         return std::unexpected(cursor.fail("a client identifier"));
       }
       cursor.advance();
-      if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) return std::unexpected(semi.error());
+      if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) {
+        return std::unexpected(semi.error());
+      }
     } else if (token.is("client-hostname")) {
       cursor.advance();
-      if (cursor.current().kind != TokenKind::String) return std::unexpected(cursor.fail("a string"));
+      if (cursor.current().kind != TokenKind::String)
+        return std::unexpected(cursor.fail("a string"));
       lease.clientHostname = cursor.current().value;
       cursor.advance();
-      if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) return std::unexpected(semi.error());
+      if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) {
+        return std::unexpected(semi.error());
+      }
     } else if (token.is("abandoned") || token.is("reserved") || token.is("dynamic-bootp") ||
                token.is("bootp")) {
-      if (token.is("abandoned")) lease.state = BindingState::Abandoned;
-      else if (token.is("reserved")) lease.reserved = true;
-      else lease.bootp = true;
+      if (token.is("abandoned"))
+        lease.state = BindingState::Abandoned;
+      else if (token.is("reserved"))
+        lease.reserved = true;
+      else
+        lease.bootp = true;
       cursor.advance();
-      if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) return std::unexpected(semi.error());
+      if (auto semi = cursor.expectPunct(';', "a semicolon"); !semi) {
+        return std::unexpected(semi.error());
+      }
     } else if (token.is("set")) {
       auto variable = parseSet(cursor);
       if (!variable) return std::unexpected(variable.error());
@@ -427,9 +461,12 @@ Parsed<HostRecord> parseHost(Cursor& cursor) {
   cursor.advance();  // host
   HostRecord host;
   const Token& name = cursor.current();
-  if (name.kind == TokenKind::String) host.name = name.value;
-  else if (name.kind == TokenKind::Name || name.kind == TokenKind::Number) host.name = name.text;
-  else return std::unexpected(cursor.fail("a host name"));
+  if (name.kind == TokenKind::String)
+    host.name = name.value;
+  else if (name.kind == TokenKind::Name || name.kind == TokenKind::Number)
+    host.name = name.text;
+  else
+    return std::unexpected(cursor.fail("a host name"));
   cursor.advance();
   if (!cursor.current().isPunct('{')) return std::unexpected(cursor.fail("a left brace"));
   int depth = 0;
@@ -518,8 +555,10 @@ LeaseFileContents readLeaseFile(std::string_view text, std::string fileName,
       auto host = parseHost(cursor);
       if (host) {
         auto [it, added] = hostIndex.emplace(host->name, contents.hosts.size());
-        if (added) contents.hosts.push_back(std::move(*host));
-        else contents.hosts[it->second] = std::move(*host);
+        if (added)
+          contents.hosts.push_back(std::move(*host));
+        else
+          contents.hosts[it->second] = std::move(*host);
       } else {
         failure = host.error();
       }
@@ -533,17 +572,19 @@ LeaseFileContents readLeaseFile(std::string_view text, std::string fileName,
       }
     } else if (token.is("server-duid")) {
       auto statement = skipDeclaration(cursor);
-      if (statement) contents.serverDuid = std::move(*statement);
-      else failure = statement.error();
+      if (statement)
+        contents.serverDuid = std::move(*statement);
+      else
+        failure = statement.error();
     } else if (isTopLevelKeyword(token)) {
       const std::uint32_t line = token.location.line;
       const std::string keyword = token.text;
       auto skipped = skipDeclaration(cursor);
       if (skipped) {
-        contents.notes.push_back(fmt::format(
-            "line {}: {} declaration skipped ({})", line, keyword,
-            keyword == "failover" ? "failover is not supported"
-                                  : "not a DHCPv4 lease; kept only by ISC"));
+        contents.notes.push_back(fmt::format("line {}: {} declaration skipped ({})", line, keyword,
+                                             keyword == "failover"
+                                                 ? "failover is not supported"
+                                                 : "not a DHCPv4 lease; kept only by ISC"));
       } else {
         failure = skipped.error();
       }

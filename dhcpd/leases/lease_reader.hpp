@@ -23,9 +23,9 @@ struct LeaseFileProblem {
 };
 
 struct LeaseFileContents {
-  std::vector<Lease> leases;  // one per address, the file's last entry for it, in address order
+  std::vector<Lease> leases;      // one per address, the file's last entry for it, in address order
   std::vector<HostRecord> hosts;  // one per name, the last entry, in order of first appearance
-  std::string serverDuid;  // the whole `server-duid ...;` statement when present (DHCPv6's)
+  std::string serverDuid;         // the whole `server-duid ...;` statement when present (DHCPv6's)
   std::vector<LeaseFileProblem> errors;  // skipped records
   std::vector<std::string> notes;        // things read and deliberately ignored (failover state)
   std::size_t leaseRecords = 0;          // lease entries read, superseded ones included
@@ -35,8 +35,7 @@ struct LeaseFileContents {
 // Every lease record, in file order, goes to `sink` (the store applies them, so later ones
 // replace earlier ones without a second copy of the leases); contents.leases stays empty.
 using LeaseSink = std::function<void(Lease&&)>;
-LeaseFileContents readLeaseFile(std::string_view text, std::string fileName,
-                                const LeaseSink& sink);
+LeaseFileContents readLeaseFile(std::string_view text, std::string fileName, const LeaseSink& sink);
 // The same, collecting the last record per address into contents.leases.
 LeaseFileContents readLeaseFile(std::string_view text, std::string fileName);
 

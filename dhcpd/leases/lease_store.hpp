@@ -61,7 +61,8 @@ class LeaseStore {
   virtual std::vector<Lease> findByClientId(std::string_view uid) const = 0;
   virtual std::vector<Lease> findByHardware(const HardwareAddress& hardware) const = 0;
   // A free address from the ranges, held until request.holdUntil; nothing when all are taken.
-  // Never-used addresses first (lowest first, as ISC), then free leases that ended longest ago, abandoned ones last.
+  // Never-used addresses first (lowest first, as ISC), then free leases that ended longest ago,
+  // abandoned ones last.
   virtual std::optional<net::Ipv4Address> allocate(const AllocationRequest& request) = 0;
   // Records the lease (new state of its address); `done` runs when it is durable.
   virtual void commit(const Lease& lease, CommitDone done) = 0;

@@ -31,10 +31,8 @@ bool expiresAtEnd(const Lease& lease) {
   switch (lease.state) {
     case BindingState::Active:
     case BindingState::Expired:
-    case BindingState::Released:
-      return true;
-    default:
-      return false;
+    case BindingState::Released: return true;
+    default: return false;
   }
 }
 
@@ -42,16 +40,16 @@ std::expected<void, StoreError> MemoryLeaseStore::addRange(const AddressRange& r
   const std::uint32_t first = range.first.value();
   const std::uint32_t last = range.last.value();
   if (first > last) {
-    return std::unexpected(StoreError{StoreErrorCode::InvalidRange,
-                                      fmt::format("{} > {}", range.first.toString(),
-                                                  range.last.toString())});
+    return std::unexpected(
+        StoreError{StoreErrorCode::InvalidRange,
+                   fmt::format("{} > {}", range.first.toString(), range.last.toString())});
   }
   auto next = ranges_.lower_bound(first);
   if ((next != ranges_.end() && next->first <= last) ||
       (next != ranges_.begin() && std::prev(next)->second.last >= first)) {
-    return std::unexpected(StoreError{StoreErrorCode::OverlappingRange,
-                                      fmt::format("{} - {}", range.first.toString(),
-                                                  range.last.toString())});
+    return std::unexpected(
+        StoreError{StoreErrorCode::OverlappingRange,
+                   fmt::format("{} - {}", range.first.toString(), range.last.toString())});
   }
   ranges_.emplace(first, Range{first, last, {}, {}});
   untouched_.insertRange(first, last);
@@ -263,8 +261,7 @@ void MemoryLeaseStore::forEachLease(const std::function<void(const Lease&)>& vis
 }
 
 std::optional<std::uint64_t> MemoryLeaseStore::forEachLeaseFrom(
-    std::uint64_t from, std::size_t count,
-    const std::function<void(const Lease&)>& visit) const {
+    std::uint64_t from, std::size_t count, const std::function<void(const Lease&)>& visit) const {
   if (from > 0xffffffffu) return std::nullopt;
   auto it = leases_.lower_bound(static_cast<std::uint32_t>(from));
   for (std::size_t i = 0; i < count && it != leases_.end(); ++i, ++it) visit(it->second);

@@ -41,8 +41,8 @@ class MemoryLeaseStore final : public LeaseStore {
   void forEachLease(const std::function<void(const Lease&)>& visit) const;
   // At most `count` leases from address `from` on, in order; returns the address to resume
   // from, or nothing after the last lease. Safe across changes made between calls.
-  std::optional<std::uint64_t> forEachLeaseFrom(std::uint64_t from, std::size_t count,
-                                                const std::function<void(const Lease&)>& visit) const;
+  std::optional<std::uint64_t> forEachLeaseFrom(
+      std::uint64_t from, std::size_t count, const std::function<void(const Lease&)>& visit) const;
   // Addresses in the ranges that no lease has ever touched.
   std::uint64_t untouchedCount() const { return untouched_.size(); }
   std::size_t heldCount() const { return holds_.size(); }

@@ -69,10 +69,10 @@ Lease clientLease(Ipv4Address address, int n) {
   lease.state = BindingState::Active;
   lease.nextState = BindingState::Free;
   lease.rewindState = BindingState::Free;
-  lease.hardware = HardwareAddress{1, {0x52, 0x54, 0x00, 0x99, static_cast<std::uint8_t>(n >> 8),
-                                       static_cast<std::uint8_t>(n)}};
-  lease.uid = std::string("\x01\x52\x54\x00\x99", 5) + static_cast<char>(n >> 8) +
-              static_cast<char>(n);
+  lease.hardware = HardwareAddress{
+      1, {0x52, 0x54, 0x00, 0x99, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)}};
+  lease.uid =
+      std::string("\x01\x52\x54\x00\x99", 5) + static_cast<char>(n >> 8) + static_cast<char>(n);
   lease.clientHostname = "client-" + std::to_string(n);
   lease.variables.push_back(
       {"vendor-class-identifier", Variable::Kind::Data, "PXEClient:Arch:00007:UNDI:003016", 0});
@@ -121,7 +121,8 @@ std::pair<int, std::string> run(std::vector<std::string> argv) {
   std::string output;
   char buffer[4096];
   ssize_t n = 0;
-  while (spawned == 0 && (n = ::read(pipeFds[0], buffer, sizeof buffer)) > 0) output.append(buffer, n);
+  while (spawned == 0 && (n = ::read(pipeFds[0], buffer, sizeof buffer)) > 0)
+    output.append(buffer, n);
   ::close(pipeFds[0]);
   int status = 0;
   if (spawned != 0) return {-1, "spawn failed"};
@@ -148,7 +149,8 @@ TEST_CASE("opening ISC's file rewrites it like ISC and keeps the old one as ~", 
 
   const std::string rewritten = readFile(path);
   CHECK(rewritten.find("host pxe-node1 {") != std::string::npos);
-  CHECK(rewritten.find("\n# This lease file was written by snowboot-dhcpd-0.") != std::string::npos);
+  CHECK(rewritten.find("\n# This lease file was written by snowboot-dhcpd-0.") !=
+        std::string::npos);
   CHECK(rewritten.find("server-duid \"") != std::string::npos);
   const LeaseFileContents contents = readLeaseFile(rewritten, "rewritten");
   CHECK(contents.errors.empty());
@@ -340,7 +342,8 @@ TEST_CASE("Debian's dhcp-lease-list lists the leases in a file we wrote", "[leas
     for (int i = 0; i < 3; ++i) store->commit(clientLease(lab(120 + i), i), nullptr);
     store->drain();
   }
-  auto [status, output] = run({"/usr/sbin/dhcp-lease-list", "--parsable", "--lease", path.string()});
+  auto [status, output] =
+      run({"/usr/sbin/dhcp-lease-list", "--parsable", "--lease", path.string()});
   INFO(output);
   CHECK(status == 0);
   CHECK(output.find("MAC 52:54:00:99:00:01 IP 10.77.0.121 HOSTNAME client-1") != std::string::npos);
@@ -370,7 +373,8 @@ TEST_CASE("SIGKILL at random points never loses a lease reported committed", "[l
     ::close(pipeFds[1]);
 
     // Read what it reports for a random while, then kill it without warning.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(5 + random() % 60);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(5 + random() % 60);
     std::string output;
     char buffer[65536];
     while (std::chrono::steady_clock::now() < deadline) {
@@ -391,7 +395,8 @@ TEST_CASE("SIGKILL at random points never loses a lease reported committed", "[l
     std::istringstream lines(output);
     std::string address;
     std::uint64_t sequence = 0;
-    while (lines >> address >> sequence) committed[address] = std::max(committed[address], sequence);
+    while (lines >> address >> sequence)
+      committed[address] = std::max(committed[address], sequence);
 
     const std::string text = readFile(path);
     const LeaseFileContents contents = readLeaseFile(text, path.string());

@@ -61,8 +61,9 @@ int main(int argc, char** argv) {
     lease.cltt = now;
     lease.state = BindingState::Active;
     lease.nextState = BindingState::Free;
-    lease.hardware = HardwareAddress{1, {0x52, 0x54, 0, 0, static_cast<std::uint8_t>(sequence >> 8),
-                                         static_cast<std::uint8_t>(sequence)}};
+    lease.hardware = HardwareAddress{1,
+                                     {0x52, 0x54, 0, 0, static_cast<std::uint8_t>(sequence >> 8),
+                                      static_cast<std::uint8_t>(sequence)}};
     lease.uid = fmt::format("s{}", sequence);
     lease.clientHostname = fmt::format("host-{}", sequence);
     const std::string line = fmt::format("{} {}\n", lease.address.toString(), sequence);

@@ -73,9 +73,7 @@ TEST_CASE("AddressSet agrees with a plain set under random operations", "[leases
         for (std::uint32_t x = first; x <= last; ++x) model.insert(x);
         break;
       }
-      case 1:
-        CHECK(set.erase(a) == (model.erase(a) == 1));
-        break;
+      case 1: CHECK(set.erase(a) == (model.erase(a) == 1)); break;
       default: {
         const std::uint32_t first = std::min(a, b);
         const std::uint32_t last = std::max(a, b);

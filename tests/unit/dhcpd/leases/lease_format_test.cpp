@@ -34,8 +34,8 @@ TEST_CASE("a lease is written field by field in ISC's order", "[leases]") {
   lease.rewindState = BindingState::Free;
   lease.hardware = HardwareAddress{1, {0x52, 0x54, 0x00, 0x0a, 0xbc, 0x01}};
   lease.uid = std::string("\x01RT\x00\n\xbc\x01", 7);
-  lease.variables.push_back({"vendor-class-identifier", Variable::Kind::Data,
-                             "PXEClient:Arch:00000:UNDI:002001", 0});
+  lease.variables.push_back(
+      {"vendor-class-identifier", Variable::Kind::Data, "PXEClient:Arch:00000:UNDI:002001", 0});
   lease.variables.push_back({"count", Variable::Kind::Number, "", 12});
   lease.variables.push_back({"flag", Variable::Kind::Boolean, "", 1});
   lease.clientHostname = "pxe-client";
@@ -80,7 +80,8 @@ TEST_CASE("absent fields are left out, as ISC leaves out zero times", "[leases]"
 
 TEST_CASE("the header names the writer and the byte order", "[leases]") {
   const std::string header = formatHeader("snowboot-0.1.0");
-  CHECK(header.starts_with("# The format of this file is documented in the dhcpd.leases(5) "
-                           "manual page.\n# This lease file was written by snowboot-0.1.0\n\n"));
+  CHECK(
+      header.starts_with("# The format of this file is documented in the dhcpd.leases(5) "
+                         "manual page.\n# This lease file was written by snowboot-0.1.0\n\n"));
   CHECK(header.find("\nauthoring-byte-order little-endian;\n\n") != std::string::npos);
 }

@@ -113,7 +113,8 @@ TEST_CASE("a file cut at any point keeps every complete record before the cut", 
     const LeaseFileContents contents = readLeaseFile(torn, "torn");
     // The complete records are those up to the last closing brace of a lease before the cut.
     const auto lastClose = torn.rfind("\n}");
-    const std::string complete = lastClose == std::string::npos ? "" : torn.substr(0, lastClose + 2);
+    const std::string complete =
+        lastClose == std::string::npos ? "" : torn.substr(0, lastClose + 2);
     const LeaseFileContents expected = readLeaseFile(complete, "complete");
     INFO("cut at " << cut);
     CHECK(contents.leases == expected.leases);
@@ -128,13 +129,13 @@ TEST_CASE("a file cut at any point keeps every complete record before the cut", 
   CHECK(contents.leases.size() == 3);
 }
 
-TEST_CASE("a torn record in the middle is reported and the records after it are kept",
-          "[leases]") {
+TEST_CASE("a torn record in the middle is reported and the records after it are kept", "[leases]") {
   const std::string text = fixture("isc-dhclient.leases");
   // Power lost in the middle of writing .101, then appending went on.
   const auto start = text.find("lease 10.77.0.101");
   const auto middle = text.find("  uid", start);
-  const std::string damaged = text.substr(0, middle + 9) + "\n" + text.substr(text.find("lease 10.77.0.102"));
+  const std::string damaged =
+      text.substr(0, middle + 9) + "\n" + text.substr(text.find("lease 10.77.0.102"));
   const LeaseFileContents contents = readLeaseFile(damaged, "dhcpd.leases");
   REQUIRE(contents.errors.size() == 1);
   CHECK_FALSE(contents.tornTail);

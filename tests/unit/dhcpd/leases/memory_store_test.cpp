@@ -58,8 +58,8 @@ TEST_CASE("commit records a lease found by address, client id and hardware", "[l
   REQUIRE(store.addRange(kRange));
   auto address = allocateIn(store, kRange, kNow);
   REQUIRE(address);
-  const Lease lease = activeLease(*address, std::string("\x01RT\x00\x12\x34\x01", 7), 1, kNow,
-                                  seconds{600});
+  const Lease lease =
+      activeLease(*address, std::string("\x01RT\x00\x12\x34\x01", 7), 1, kNow, seconds{600});
   bool durable = false;
   store.commit(lease, [&](const CommitResult& result) { durable = result.has_value(); });
   CHECK(durable);
@@ -86,9 +86,11 @@ TEST_CASE("findByClientId puts active leases first, then the latest end", "[leas
   REQUIRE(store.addRange(kRange));
   Lease old = activeLease(Ipv4Address(192, 168, 0, 100), "c", 1, kNow - seconds{900}, seconds{60});
   old.state = BindingState::Free;
-  Lease newer = activeLease(Ipv4Address(192, 168, 0, 101), "c", 1, kNow - seconds{100}, seconds{60});
+  Lease newer =
+      activeLease(Ipv4Address(192, 168, 0, 101), "c", 1, kNow - seconds{100}, seconds{60});
   newer.state = BindingState::Free;
-  Lease active = activeLease(Ipv4Address(192, 168, 0, 102), "c", 1, kNow - seconds{900}, seconds{1});
+  Lease active =
+      activeLease(Ipv4Address(192, 168, 0, 102), "c", 1, kNow - seconds{900}, seconds{1});
   store.apply(old);
   store.apply(active);
   store.apply(newer);
