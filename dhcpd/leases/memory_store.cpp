@@ -1,0 +1,272 @@
+#include "dhcpd/leases/memory_store.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace snowboot::dhcpd::leases {
+namespace {
+
+Time sortTime(const Lease& lease) { return lease.ends.value_or(Time{}); }
+
+std::size_t keyHash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+
+}  // namespace
+
+std::string_view toString(StoreErrorCode code) {
+  switch (code) {
+    case StoreErrorCode::OverlappingRange: return "overlapping range";
+    case StoreErrorCode::InvalidRange: return "invalid range";
+    case StoreErrorCode::NotFound: return "no such lease";
+    case StoreErrorCode::Io: return "lease file I/O error";
+    case StoreErrorCode::Stopped: return "lease store stopped";
+  }
+  return "unknown";
+}
+
+bool isReusable(BindingState state) { return state == BindingState::Free; }
+
+bool expiresAtEnd(const Lease& lease) {
+  if (!lease.ends || *lease.ends == kNever) return false;
+  switch (lease.state) {
+    case BindingState::Active:
+    case BindingState::Expired:
+    case BindingState::Released: return true;
+    default: return false;
+  }
+}
+
+std::expected<void, StoreError> MemoryLeaseStore::addRange(const AddressRange& range) {
+  const std::uint32_t first = range.first.value();
+  const std::uint32_t last = range.last.value();
+  if (first > last) {
+    return std::unexpected(
+        StoreError{StoreErrorCode::InvalidRange,
+                   fmt::format("{} > {}", range.first.toString(), range.last.toString())});
+  }
+  auto next = ranges_.lower_bound(first);
+  if ((next != ranges_.end() && next->first <= last) ||
+      (next != ranges_.begin() && std::prev(next)->second.last >= first)) {
+    return std::unexpected(
+        StoreError{StoreErrorCode::OverlappingRange,
+                   fmt::format("{} - {}", range.first.toString(), range.last.toString())});
+  }
+  ranges_.emplace(first, Range{first, last, {}, {}});
+  untouched_.insertRange(first, last);
+  // Leases loaded before the range was known now take their addresses out of the free space.
+  for (auto it = leases_.lower_bound(first); it != leases_.end() && it->first <= last; ++it) {
+    untouched_.erase(it->first);
+    indexFree(it->first);
+  }
+  for (auto it = holds_.lower_bound(first); it != holds_.end() && it->first <= last; ++it) {
+    unindexFree(it->first);
+  }
+  return {};
+}
+
+MemoryLeaseStore::Range* MemoryLeaseStore::rangeOf(std::uint32_t address) {
+  auto it = ranges_.upper_bound(address);
+  if (it == ranges_.begin()) return nullptr;
+  --it;
+  return address <= it->second.last ? &it->second : nullptr;
+}
+
+void MemoryLeaseStore::indexFree(std::uint32_t address) {
+  Range* range = rangeOf(address);
+  if (range == nullptr || holds_.contains(address)) return;
+  auto it = leases_.find(address);
+  if (it == leases_.end()) {
+    untouched_.insert(address);
+  } else if (isReusable(it->second.state)) {
+    range->reusable.emplace(sortTime(it->second), address);
+  } else if (it->second.abandoned()) {
+    range->abandoned.emplace(sortTime(it->second), address);
+  }
+}
+
+void MemoryLeaseStore::unindexFree(std::uint32_t address) {
+  Range* range = rangeOf(address);
+  if (range == nullptr) return;
+  auto it = leases_.find(address);
+  if (it == leases_.end()) {
+    untouched_.erase(address);
+    return;
+  }
+  const auto key = std::pair{sortTime(it->second), address};
+  range->reusable.erase(key);
+  range->abandoned.erase(key);
+}
+
+void MemoryLeaseStore::indexLease(const Lease& lease) {
+  const std::uint32_t address = lease.address.value();
+  if (!lease.uid.empty()) byUid_.emplace(keyHash(lease.uid), address);
+  if (!lease.hardware.empty()) byHardware_.emplace(keyHash(lease.hardware.key()), address);
+  if (expiresAtEnd(lease)) expiry_.emplace(*lease.ends, address);
+}
+
+void MemoryLeaseStore::unindexLease(const Lease& lease) {
+  const std::uint32_t address = lease.address.value();
+  auto eraseFrom = [address](KeyIndex& index, std::string_view key) {
+    auto [begin, end] = index.equal_range(keyHash(key));
+    for (auto it = begin; it != end; ++it) {
+      if (it->second == address) {
+        index.erase(it);
+        return;
+      }
+    }
+  };
+  if (!lease.uid.empty()) eraseFrom(byUid_, lease.uid);
+  if (!lease.hardware.empty()) eraseFrom(byHardware_, lease.hardware.key());
+  if (expiresAtEnd(lease)) expiry_.erase({*lease.ends, address});
+}
+
+void MemoryLeaseStore::apply(Lease lease) {
+  const std::uint32_t address = lease.address.value();
+  unindexFree(address);
+  auto it = leases_.find(address);
+  if (it != leases_.end()) {
+    unindexLease(it->second);
+    it->second = std::move(lease);
+  } else {
+    it = leases_.emplace(address, std::move(lease)).first;
+  }
+  if (auto hold = holds_.find(address); hold != holds_.end()) {
+    holdExpiry_.erase({hold->second, address});
+    holds_.erase(hold);
+  }
+  indexLease(it->second);
+  indexFree(address);
+}
+
+std::optional<Lease> MemoryLeaseStore::findByAddress(net::Ipv4Address address) const {
+  auto it = leases_.find(address.value());
+  if (it == leases_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<Lease> MemoryLeaseStore::collect(
+    const KeyIndex& index, std::size_t hash,
+    const std::function<bool(const Lease&)>& matches) const {
+  std::vector<Lease> found;
+  auto [begin, end] = index.equal_range(hash);
+  for (auto it = begin; it != end; ++it) {
+    const Lease& lease = leases_.at(it->second);
+    if (matches(lease)) found.push_back(lease);
+  }
+  std::sort(found.begin(), found.end(), [](const Lease& a, const Lease& b) {
+    const bool aActive = a.state == BindingState::Active;
+    const bool bActive = b.state == BindingState::Active;
+    if (aActive != bActive) return aActive;
+    if (sortTime(a) != sortTime(b)) return sortTime(a) > sortTime(b);
+    return a.address < b.address;
+  });
+  return found;
+}
+
+std::vector<Lease> MemoryLeaseStore::findByClientId(std::string_view uid) const {
+  if (uid.empty()) return {};
+  return collect(byUid_, keyHash(uid), [uid](const Lease& lease) { return lease.uid == uid; });
+}
+
+std::vector<Lease> MemoryLeaseStore::findByHardware(const HardwareAddress& hardware) const {
+  if (hardware.empty()) return {};
+  return collect(byHardware_, keyHash(hardware.key()),
+                 [&hardware](const Lease& lease) { return lease.hardware == hardware; });
+}
+
+std::optional<net::Ipv4Address> MemoryLeaseStore::allocate(const AllocationRequest& request) {
+  std::optional<std::uint32_t> chosen;
+  // ISC 4.4 hands out never-used addresses from the bottom of a range up (seen in its files).
+  for (const AddressRange& range : request.ranges) {
+    chosen = untouched_.lowestIn(range.first.value(), range.last.value());
+    if (chosen) break;
+  }
+  auto oldestIn = [&](auto member) -> std::optional<std::uint32_t> {
+    std::optional<std::pair<Time, std::uint32_t>> best;
+    for (const AddressRange& wanted : request.ranges) {
+      for (auto it = ranges_.lower_bound(wanted.first.value());
+           it != ranges_.end() && it->first <= wanted.last.value(); ++it) {
+        const auto& candidates = it->second.*member;
+        if (!candidates.empty() && (!best || *candidates.begin() < *best)) {
+          best = *candidates.begin();
+        }
+      }
+      if (best) return best->second;
+    }
+    return std::nullopt;
+  };
+  if (!chosen) chosen = oldestIn(&Range::reusable);
+  if (!chosen) chosen = oldestIn(&Range::abandoned);
+  if (!chosen) return std::nullopt;
+  unindexFree(*chosen);
+  holds_.emplace(*chosen, request.holdUntil);
+  holdExpiry_.emplace(request.holdUntil, *chosen);
+  return net::Ipv4Address(*chosen);
+}
+
+void MemoryLeaseStore::commit(const Lease& lease, CommitDone done) {
+  apply(lease);
+  if (done) done(CommitResult{});
+}
+
+std::optional<Lease> MemoryLeaseStore::releasedLease(net::Ipv4Address address, Time now) const {
+  auto it = leases_.find(address.value());
+  if (it == leases_.end()) return std::nullopt;
+  Lease lease = it->second;
+  // What ISC 4.4 writes for a DHCPRELEASE: the client's identity stays, its variables and
+  // hostname go (see tests/fixtures/leases/isc-dhclient.leases).
+  lease.state = BindingState::Free;
+  lease.nextState.reset();
+  lease.rewindState.reset();
+  lease.ends = now;
+  lease.tstp = now;
+  lease.variables.clear();
+  lease.clientHostname.reset();
+  return lease;
+}
+
+void MemoryLeaseStore::release(net::Ipv4Address address, Time now, CommitDone done) {
+  auto lease = releasedLease(address, now);
+  if (!lease) {
+    if (done) done(std::unexpected(StoreError{StoreErrorCode::NotFound, address.toString()}));
+    return;
+  }
+  commit(*lease, std::move(done));
+}
+
+std::vector<Lease> MemoryLeaseStore::expire(Time now) {
+  std::vector<Lease> changed;
+  while (!expiry_.empty() && expiry_.begin()->first <= now) {
+    const std::uint32_t address = expiry_.begin()->second;
+    Lease lease = leases_.at(address);
+    // Without failover every state that ends falls to free (ISC's next binding state).
+    BindingState next = lease.nextState.value_or(BindingState::Free);
+    if (next == lease.state || next == BindingState::Active) next = BindingState::Free;
+    lease.state = next;
+    lease.nextState.reset();
+    apply(lease);
+    changed.push_back(std::move(lease));
+  }
+  while (!holdExpiry_.empty() && holdExpiry_.begin()->first <= now) {
+    const std::uint32_t address = holdExpiry_.begin()->second;
+    holdExpiry_.erase(holdExpiry_.begin());
+    holds_.erase(address);
+    indexFree(address);
+  }
+  return changed;
+}
+
+void MemoryLeaseStore::forEachLease(const std::function<void(const Lease&)>& visit) const {
+  for (const auto& [address, lease] : leases_) visit(lease);
+}
+
+std::optional<std::uint64_t> MemoryLeaseStore::forEachLeaseFrom(
+    std::uint64_t from, std::size_t count, const std::function<void(const Lease&)>& visit) const {
+  if (from > 0xffffffffu) return std::nullopt;
+  auto it = leases_.lower_bound(static_cast<std::uint32_t>(from));
+  for (std::size_t i = 0; i < count && it != leases_.end(); ++i, ++it) visit(it->second);
+  if (it == leases_.end()) return std::nullopt;
+  return it->first;
+}
+
+}  // namespace snowboot::dhcpd::leases

@@ -1,0 +1,86 @@
+#pragma once
+// The in-memory lease database: leases by address with indexes on client id, hardware address
+// and expiry, and per-range free space. Memory grows with leases, never with pool size: a range
+// nobody has used is one interval.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "dhcpd/leases/address_set.hpp"
+#include "dhcpd/leases/lease_store.hpp"
+
+namespace snowboot::dhcpd::leases {
+
+class MemoryLeaseStore final : public LeaseStore {
+ public:
+  // Pool configuration: ranges may be added before or after the leases are loaded.
+  std::expected<void, StoreError> addRange(const AddressRange& range);
+
+  std::optional<Lease> findByAddress(net::Ipv4Address address) const override;
+  std::vector<Lease> findByClientId(std::string_view uid) const override;
+  std::vector<Lease> findByHardware(const HardwareAddress& hardware) const override;
+  std::optional<net::Ipv4Address> allocate(const AllocationRequest& request) override;
+  // Memory only: `done` runs before commit() returns.
+  void commit(const Lease& lease, CommitDone done) override;
+  void release(net::Ipv4Address address, Time now, CommitDone done) override;
+  std::vector<Lease> expire(Time now) override;
+
+  // The shared core of commit() for stores that add durability: applies the lease, no callback.
+  void apply(Lease lease);
+  // The lease release() would record, or nothing when there is no lease at that address.
+  std::optional<Lease> releasedLease(net::Ipv4Address address, Time now) const;
+
+  std::size_t leaseCount() const { return leases_.size(); }
+  // In address order; the compactor writes these.
+  void forEachLease(const std::function<void(const Lease&)>& visit) const;
+  // At most `count` leases from address `from` on, in order; returns the address to resume
+  // from, or nothing after the last lease. Safe across changes made between calls.
+  std::optional<std::uint64_t> forEachLeaseFrom(
+      std::uint64_t from, std::size_t count, const std::function<void(const Lease&)>& visit) const;
+  // Addresses in the ranges that no lease has ever touched.
+  std::uint64_t untouchedCount() const { return untouched_.size(); }
+  std::size_t heldCount() const { return holds_.size(); }
+
+ private:
+  struct Range {
+    std::uint32_t first;
+    std::uint32_t last;
+    // (ends, address) of free leases: reused oldest first, abandoned ones only when out of room.
+    std::set<std::pair<Time, std::uint32_t>> reusable;
+    std::set<std::pair<Time, std::uint32_t>> abandoned;
+  };
+
+  Range* rangeOf(std::uint32_t address);
+  // Adds or removes the address from the structures allocate() draws from.
+  void indexFree(std::uint32_t address);
+  void unindexFree(std::uint32_t address);
+  void indexLease(const Lease& lease);
+  void unindexLease(const Lease& lease);
+  // Index entries hold a hash of the key, not the key: the lease has it, and a string per entry
+  // would double the indexes' memory. Lookups compare the leases' own keys.
+  using KeyIndex = std::unordered_multimap<std::size_t, std::uint32_t>;
+  std::vector<Lease> collect(const KeyIndex& index, std::size_t hash,
+                             const std::function<bool(const Lease&)>& matches) const;
+
+  std::map<std::uint32_t, Lease> leases_;
+  std::map<std::uint32_t, Range> ranges_;  // by first address
+  AddressSet untouched_;
+  KeyIndex byUid_;
+  KeyIndex byHardware_;
+  std::set<std::pair<Time, std::uint32_t>> expiry_;  // leases whose state changes at `ends`
+  std::map<std::uint32_t, Time> holds_;              // offered, not yet committed
+  std::set<std::pair<Time, std::uint32_t>> holdExpiry_;
+};
+
+// Free-address order for a lease in state `state` ending at `ends` (nothing: not allocatable).
+bool isReusable(BindingState state);
+// Whether a lease in this state changes state when `ends` passes.
+bool expiresAtEnd(const Lease& lease);
+
+}  // namespace snowboot::dhcpd::leases
