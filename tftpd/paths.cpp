@@ -135,6 +135,11 @@ std::expected<OpenedFile, AccessError> PathResolver::openExact(const std::string
       ::fchmod(fd, policy_.createMode);
     }
   }
+  // ENXIO: a FIFO opened for writing without a reader; still not a regular file.
+  if (fd < 0 && errno == ENXIO) {
+    return std::unexpected(
+        refuse(tftp::ErrorCode::AccessViolation, "Only regular files can be transferred"));
+  }
   if (fd < 0) return std::unexpected(errorFromErrno(errno));
   FileHandle handle(fd);
   struct stat status {};
