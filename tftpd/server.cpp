@@ -294,7 +294,9 @@ void Server::handleRequest(std::span<const std::uint8_t> datagram, const udp::en
   auto parsed = tftp::parse(datagram);
   if (!parsed) {
     const auto code = parsed.error().code;
-    const bool missingMode = code == tftp::PacketErrorCode::EmptyMode;
+    // tftpd-hpa reads an empty name as the end of the request: "Missing mode".
+    const bool missingMode = code == tftp::PacketErrorCode::EmptyMode ||
+                             code == tftp::PacketErrorCode::EmptyFilename;
     nak(*socket, client, tftp::ErrorCode::IllegalOperation,
         missingMode ? "Missing mode" : "Request not null-terminated");
     return;
