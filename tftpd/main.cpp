@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "snowboot/version.hpp"
 #include "tftpd/options.hpp"
 #include "tftpd/paths.hpp"
+#include "tftpd/remap.hpp"
 #include "tftpd/server.hpp"
 
 namespace {
@@ -39,6 +41,7 @@ constexpr int kExNoInput = 66;
 constexpr int kExNoUser = 67;
 constexpr int kExOsErr = 71;
 constexpr int kExIoErr = 74;
+constexpr int kExConfig = 78;
 
 struct Fatal {
   std::string message;
@@ -133,14 +136,80 @@ std::expected<std::vector<int>, Fatal> openListeners(const Options& options) {
   return fds;
 }
 
+// \i and \x for a client address.
+RemapClient clientOf(const RemapRequest& request) {
+  RemapClient client;
+  client.read = request.read;
+  auto address = request.client;
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+  }
+  client.ipv6 = address.is_v6();
+  client.address = address.to_string();
+  if (address.is_v4()) {
+    for (auto byte : address.to_v4().to_bytes()) client.hexAddress += fmt::format("{:02X}", byte);
+  } else {
+    for (auto byte : address.to_v6().to_bytes()) client.hexAddress += fmt::format("{:02X}", byte);
+  }
+  return client;
+}
+
+// --map-test FILE (tftpd-hpa 5.3): each line of FILE through the rules, as an RRQ (a WRQ with
+// -c) from 192.0.2.34 (2001:db8::feed:face:dead:beef with -6).
+int mapTest(const Options& options, const RemapRules* rules) {
+  FILE* in = options.mapTest == "-" ? stdin : std::fopen(options.mapTest.c_str(), "r");
+  if (!in) {
+    std::fprintf(stderr, "%s: cannot open map test file: %s\n", options.mapTest.c_str(),
+                 std::strerror(errno));
+    return kExNoInput;
+  }
+  RemapRequest request;
+  request.read = !options.create;
+  request.client = options.family == AF_INET6
+                       ? boost::asio::ip::address(
+                             boost::asio::ip::make_address_v6("2001:db8::feed:face:dead:beef"))
+                       : boost::asio::ip::address(boost::asio::ip::make_address_v4("192.0.2.34"));
+  const RemapClient client = clientOf(request);
+  char* line = nullptr;
+  std::size_t capacity = 0;
+  ssize_t length = 0;
+  while ((length = ::getline(&line, &capacity, in)) > 0) {
+    std::string name(line, static_cast<std::size_t>(length));
+    if (name.back() != '\n') continue;
+    name.pop_back();
+    if (!rules) {
+      std::printf("%s\n", name.c_str());
+      continue;
+    }
+    auto mapped = rules->apply(name, client);
+    if (mapped) {
+      std::printf("%s\n", mapped->c_str());
+    } else {
+      std::printf("ERROR: %s\n", mapped.error().c_str());
+    }
+  }
+  std::free(line);
+  if (in != stdin) std::fclose(in);
+  return 0;
+}
+
 int run(const Options& options, log::Logger& logger) {
   auto fail = [&](const Fatal& fatal) {
     logger.error("{}", fatal.message);
+    // A refused start must be seen by whoever started us; in inetd mode stderr may be the
+    // client's socket, so only in listen mode.
+    if (options.listen && !options.foreground && !options.useStderr) {
+      std::fprintf(stderr, "in.tftpd: %s\n", fatal.message.c_str());
+    }
     return fatal.exitCode;
   };
-  if (!options.mapFile.empty() || !options.mapTest.empty()) {
-    return fail({"--map-file is not supported by this build yet", kExUsage});
+  std::shared_ptr<const RemapRules> rules;
+  if (!options.mapFile.empty()) {
+    auto loaded = loadRemapFile(options.mapFile);
+    if (!loaded) return fail({loaded.error().format(), kExConfig});
+    rules = std::make_shared<const RemapRules>(std::move(*loaded));
   }
+  if (!options.mapTest.empty()) return mapTest(options, rules.get());
   if (options.directories.empty() && options.secure) {
     return fail({"no -s directory", kExUsage});
   }
@@ -243,13 +312,28 @@ int run(const Options& options, log::Logger& logger) {
   boost::asio::io_context io;
   Server server(io, logger, resolver, config);
   for (const int fd : listenFds) server.addListener(fd);
+  if (rules) {
+    server.setRemapper([&rules](const RemapRequest& request) {
+      return rules->apply(request.name, clientOf(request));
+    });
+  }
   daemon::SignalDispatcher signals(
       io,
       [&] {
         server.stop();
         io.stop();
       },
-      [&] { logger.info("SIGHUP: nothing to reload"); });
+      [&] {
+        // tftpd-hpa rereads the map file on SIGHUP; a broken file keeps the old rules.
+        if (options.mapFile.empty()) return;
+        auto loaded = loadRemapFile(options.mapFile);
+        if (!loaded) {
+          logger.error("{} (keeping the previous rules)", loaded.error().format());
+          return;
+        }
+        rules = std::make_shared<const RemapRules>(std::move(*loaded));
+        logger.info("reloaded {} remap rules from {}", rules->size(), options.mapFile);
+      });
   if (report) report->ready();
   io.run();
   signals.cancel();

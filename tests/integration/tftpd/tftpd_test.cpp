@@ -130,7 +130,8 @@ class RawClient {
 // A served tree in a temporary directory and an in.tftpd serving it.
 class Served {
  public:
-  explicit Served(std::vector<std::string> extra = {}, bool secure = true) {
+  explicit Served(std::vector<std::string> extra = {}, std::string mapRules = {}) {
+    const bool secure = true;
     std::string pattern = (fs::temp_directory_path() / "snowboot-tftpd-XXXXXX").string();
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     base = pattern;
@@ -147,6 +148,12 @@ class Served {
     fs::create_symlink("/configs/lab.cfg", root / "pxelinux.cfg" / "absolute");
     fs::create_symlink("../../outside.txt", root / "pxelinux.cfg" / "climb");
     writeFile(root / "private", "P", 0600);
+    writeFile(root / "pxelinux.0", "PXELINUX");
+    if (!mapRules.empty()) {
+      writeFile(base / "map", mapRules);
+      extra.push_back("-m");
+      extra.push_back((base / "map").string());
+    }
     port = freeUdpPort();
     log = base / "server.log";
     std::vector<std::string> arguments{IN_TFTPD, "-L", "-a", "127.0.0.1:" + std::to_string(port),
@@ -382,4 +389,51 @@ TEST_CASE("a client's ERROR 8 after the OACK ends the transfer quietly", "[tftpd
   client.send(ErrorPacket{8, "User aborted the transfer"}, reply->port);
   // No DATA, no retransmitted OACK: the retransmission would come after one second.
   CHECK_FALSE(client.receive(1500ms));
+}
+
+TEST_CASE("--map-file rules rewrite and refuse requests", "[tftpd][remap]") {
+  Served served({}, "# admin's rules\nri ^LAB\\.CFG$ configs/lab.cfg\nr ^boot/ \na ^forbidden\n"
+                    "a ^secret(.*) no\\ \\1\\ for\\ \\i\n");
+  auto get = [&](const std::string& name) {
+    const auto out = served.base / "got";
+    fs::remove(out);
+    auto result = run("tftp " + served.hostPort() + " -m octet -c get " + name + " " +
+                      out.string());
+    return std::pair(result.output, fs::exists(out) ? readFile(out) : std::string());
+  };
+  CHECK(get("lab.cfg").second == "DEFAULT lab\n");
+  CHECK(get("boot/pxelinux.0").second == "PXELINUX");
+  CHECK(get("forbidden.bin").first.find("Error code 2: Access denied") != std::string::npos);
+  CHECK(get("secret-x").first.find("Error code 2: no -x for 127.0.0.1") != std::string::npos);
+  CHECK(readFile(served.log).find(
+            "RRQ from 127.0.0.1 filename lab.cfg remapped to configs/lab.cfg") != std::string::npos);
+}
+
+TEST_CASE("a PXE ROM's trailing junk byte is dropped, and logged once per client",
+          "[tftpd][junk]") {
+  Served served;
+  for (int i = 0; i < 2; ++i) {
+    RawClient client;
+    client.send(Request{Opcode::Rrq, std::string("pxelinux.0\xff"), "octet", {}}, served.port);
+    auto reply = client.receive(2s);
+    REQUIRE(reply);
+    const auto& data = std::get<Data>(reply->packet);
+    CHECK(std::string(data.payload.begin(), data.payload.end()) == "PXELINUX");
+    client.send(Ack{1}, reply->port);
+  }
+  std::this_thread::sleep_for(100ms);
+  const auto log = readFile(served.log);
+  const auto first = log.find("junk bytes at the end of the name dropped");
+  CHECK(first != std::string::npos);
+  CHECK(log.find("junk bytes at the end of the name dropped", first + 1) == std::string::npos);
+}
+
+TEST_CASE("a bad map file stops the start with file, line and column", "[tftpd][remap]") {
+  const auto path = fs::temp_directory_path() / ("snowboot-bad-map-" + std::to_string(::getpid()));
+  writeFile(path, "r a b\nrz x y\n");
+  auto result = run(std::string(IN_TFTPD) + " -L -a 127.0.0.1:1 -m " + path.string() + " /tmp");
+  fs::remove(path);
+  CHECK(result.status == 78);
+  CHECK(result.output.find(path.string() + " line 2, column 2: invalid operation flag \"z\"") !=
+        std::string::npos);
 }
