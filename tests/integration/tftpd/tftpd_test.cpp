@@ -391,7 +391,7 @@ TEST_CASE("a client's ERROR 8 after the OACK ends the transfer quietly", "[tftpd
   CHECK_FALSE(client.receive(1500ms));
 }
 
-TEST_CASE("--map-file rules rewrite and refuse requests", "[tftpd][remap]") {
+TEST_CASE("map file rules rewrite and refuse requests", "[tftpd][remap]") {
   Served served({}, "# admin's rules\nri ^LAB\\.CFG$ configs/lab.cfg\nr ^boot/ \na ^forbidden\n"
                     "a ^secret(.*) no\\ \\1\\ for\\ \\i\n");
   auto get = [&](const std::string& name) {
