@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -88,6 +89,28 @@ std::string expand(std::string_view pattern, std::string_view input, const regma
   return out;
 }
 
+// glibc's regcomp needs memory exponential in stacked repetitions ("(a)++++..."); POSIX leaves
+// them undefined and no real rule uses more than two, so longer runs are refused up front.
+std::optional<std::size_t> stackedRepetition(std::string_view regex) {
+  std::size_t run = 0;
+  bool inBounds = false;  // inside {m,n}
+  for (std::size_t i = 0; i < regex.size(); ++i) {
+    const char c = regex[i];
+    if (inBounds) {
+      inBounds = c != '}';
+    } else if (c == '\\') {
+      ++i;
+      run = 0;
+    } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+      if (++run > 2) return i;
+      inBounds = c == '{';
+    } else {
+      run = 0;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string RemapError::format() const {
@@ -153,6 +176,9 @@ std::expected<RemapRules, RemapError> RemapRules::parse(std::string_view text,
     }
     const Token regex = nextToken(line, at);
     if (regex.text.empty()) return error(at, "regex missing");
+    if (auto stacked = stackedRepetition(regex.text)) {
+      return error(regex.column + *stacked, "bad regex: more than two repetition operators in a row");
+    }
     regex_t compiled;
     if (const int rc = ::regcomp(&compiled, regex.text.c_str(), flags); rc != 0) {
       char message[256];

@@ -113,6 +113,9 @@ TEST_CASE("rule file errors name the file, line and column", "[tftpd][remap]") {
   CHECK(regex.column == 4);
   CHECK(regex.message.starts_with("bad regex: "));
   CHECK(error("r~ a b").message == "flags r and ~ cannot be combined");
+  // glibc's regcomp would need gigabytes for this (found by the fuzzer).
+  CHECK(error("r ^(a)+++ x").column == 9);
+  CHECK(RemapRules::parse("r ^a{1,2}+ x\nr \\+\\+\\+ y\nr x+1+2+ z", "m").has_value());
   // Comments, blank lines, CR LF line ends and a missing final newline are fine.
   CHECK(RemapRules::parse("# c\r\n\r\n  r a b # trailing\r\ne x", "m")->size() == 2);
 }
