@@ -137,6 +137,7 @@ void Server::armIdle() {
     }
     logger_.debug("no request for {} seconds, exiting", config_.idleExit->count());
     stop();
+    io_.stop();  // the signal handlers would keep the loop alive
   });
 }
 

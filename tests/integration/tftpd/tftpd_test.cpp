@@ -437,3 +437,70 @@ TEST_CASE("a bad map file stops the start with file, line and column", "[tftpd][
   CHECK(result.output.find(path.string() + " line 2, column 2: invalid operation flag \"z\"") !=
         std::string::npos);
 }
+
+TEST_CASE("IPv6: -a [::1]:port serves curl over IPv6", "[tftpd][ipv6]") {
+  Served served;
+  writeFile(served.root / "v6.txt", "over IPv6");
+  // A second server, IPv6 only, over the same tree.
+  const auto port = freeUdpPort();
+  std::vector<std::string> arguments{IN_TFTPD, "-L", "-6", "-a", "[::1]:" + std::to_string(port),
+                                     "-s", "-v"};
+  if (::geteuid() == 0) arguments.insert(arguments.end(), {"-u", "nobody"});
+  arguments.push_back(served.root.string());
+  std::vector<char*> argv;
+  for (const auto& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  REQUIRE(::posix_spawn(&pid, IN_TFTPD, nullptr, nullptr, argv.data(), environ) == 0);
+  Result result;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    result = run("curl -sS -g tftp://[::1]:" + std::to_string(port) + "/v6.txt", 5);
+    if (result.status == 0) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
+  CHECK(result.status == 0);
+  CHECK(result.output == "over IPv6");
+}
+
+TEST_CASE("inetd mode: the socket on stdin, exit after -t seconds idle", "[tftpd][inetd]") {
+  Served tree;  // only for its directory tree
+  writeFile(tree.root / "inetd.txt", "from inetd");
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  const auto port = ntohs(address.sin_port);
+  std::vector<std::string> arguments{IN_TFTPD, "-t", "2", "-s"};
+  if (::geteuid() == 0) arguments.insert(arguments.end(), {"-u", "nobody"});
+  arguments.push_back(tree.root.string());
+  std::vector<char*> argv;
+  for (const auto& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fd, 0);
+  pid_t pid = -1;
+  REQUIRE(::posix_spawn(&pid, IN_TFTPD, &actions, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fd);
+  auto result = run("curl -sS tftp://127.0.0.1:" + std::to_string(port) + "/inetd.txt", 10);
+  CHECK(result.output == "from inetd");
+  // Idle for two seconds after the last request: it exits with status 0 on its own.
+  int status = -1;
+  const auto start = std::chrono::steady_clock::now();
+  while (::waitpid(pid, &status, WNOHANG) == 0 && std::chrono::steady_clock::now() - start < 6s) {
+    std::this_thread::sleep_for(50ms);
+  }
+  const bool exited = WIFEXITED(status);
+  if (!exited) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  CHECK(exited);
+  CHECK(std::chrono::steady_clock::now() - start >= 1500ms);
+}
