@@ -100,7 +100,8 @@ int main(int argc, char** argv) {
   std::unordered_map<int, Transfer> active;
   int started = 0, succeeded = 0, failed = 0;
   std::uint64_t totalBytes = 0;
-  std::vector<std::uint8_t> buffer(70000);
+  constexpr std::size_t kSlot = 65536 + 16;
+  std::vector<std::uint8_t> buffer(32 * kSlot);
   const auto begin = Clock::now();
 
   auto send = [](Transfer& t, const sockaddr_in& to, std::vector<std::uint8_t> bytes) {
@@ -143,55 +144,74 @@ int main(int argc, char** argv) {
     const int n = ::epoll_wait(epoll, events, 256, 50);
     for (int i = 0; i < n; ++i) {
       const int fd = events[i].data.fd;
-      for (;;) {
-        auto found = active.find(fd);
-        if (found == active.end()) break;
-        Transfer& t = found->second;
-        sockaddr_in from{};
-        socklen_t length = sizeof from;
-        const auto got = ::recvfrom(fd, buffer.data(), buffer.size(), 0,
-                                    reinterpret_cast<sockaddr*>(&from), &length);
-        if (got < 0) break;
-        if (!t.havePeer) {
-          t.peer = from;
-          t.havePeer = true;
-        } else if (from.sin_port != t.peer.sin_port) {
-          continue;  // not our server's TID
+      auto found = active.find(fd);
+      if (found == active.end()) continue;
+      Transfer* t = &found->second;
+      bool more = true;
+      while (more) {
+        // A window arrives as a burst: take up to 32 datagrams per system call.
+        constexpr unsigned kBatch = 32;
+        mmsghdr messages[kBatch]{};
+        iovec vectors[kBatch];
+        sockaddr_in froms[kBatch];
+        for (unsigned k = 0; k < kBatch; ++k) {
+          vectors[k] = iovec{buffer.data() + k * kSlot, kSlot};
+          messages[k].msg_hdr.msg_iov = &vectors[k];
+          messages[k].msg_hdr.msg_iovlen = 1;
+          messages[k].msg_hdr.msg_name = &froms[k];
+          messages[k].msg_hdr.msg_namelen = sizeof froms[k];
         }
-        t.retries = 0;
-        t.lastActivity = Clock::now();
-        auto view = PacketView::check({buffer.data(), static_cast<std::size_t>(got)});
-        if (!view) continue;
-        if (view->opcode() == Opcode::Oack) {
-          auto parsed = parse(view->bytes());
-          if (!parsed) continue;
-          const auto& acked = std::get<OptionAck>(*parsed).options;
-          if (const auto* o = findOption(acked, "blksize")) t.blksize = std::stoul(o->value);
-          if (const auto* o = findOption(acked, "windowsize")) t.window = std::stoul(o->value);
-          send(t, t.peer, encode(Ack{0}));
-        } else if (view->opcode() == Opcode::Data) {
-          if (view->block() != t.expected) {
-            // A gap or a repeat: acknowledge what arrived in order.
-            const auto previous = static_cast<std::uint16_t>(t.expected - 1);
-            if (t.inWindow != 0 || view->block() == previous) {
-              send(t, t.peer, encode(Ack{previous}));
-              t.inWindow = 0;
+        const int got = ::recvmmsg(fd, messages, kBatch, MSG_DONTWAIT, nullptr);
+        if (got <= 0) break;
+        more = got == static_cast<int>(kBatch);
+        for (int k = 0; k < got && t != nullptr; ++k) {
+          const sockaddr_in& from = froms[k];
+          if (!t->havePeer) {
+            t->peer = from;
+            t->havePeer = true;
+          } else if (from.sin_port != t->peer.sin_port) {
+            continue;  // not our server's TID
+          }
+          t->retries = 0;
+          t->lastActivity = Clock::now();
+          auto view = PacketView::check({buffer.data() + k * kSlot, messages[k].msg_len});
+          if (!view) continue;
+          if (view->opcode() == Opcode::Oack) {
+            auto parsed = parse(view->bytes());
+            if (!parsed) continue;
+            const auto& acked = std::get<OptionAck>(*parsed).options;
+            if (const auto* o = findOption(acked, "blksize")) t->blksize = std::stoul(o->value);
+            if (const auto* o = findOption(acked, "windowsize")) t->window = std::stoul(o->value);
+            send(*t, t->peer, encode(Ack{0}));
+          } else if (view->opcode() == Opcode::Data) {
+            if (view->block() != t->expected) {
+              // A gap or a repeat: acknowledge what arrived in order.
+              const auto previous = static_cast<std::uint16_t>(t->expected - 1);
+              if (t->inWindow != 0 || view->block() == previous) {
+                send(*t, t->peer, encode(Ack{previous}));
+                t->inWindow = 0;
+              }
+              continue;
             }
-            continue;
+            const auto size = view->payload().size();
+            t->bytes += size;
+            ++t->expected;  // wraps to 0, as the servers' default rollover does
+            ++t->inWindow;
+            const bool final = size < t->blksize;
+            if (final || t->inWindow >= t->window) {
+              send(*t, t->peer, encode(Ack{view->block()}));
+              t->inWindow = 0;
+            }
+            if (final) {
+              finish(fd, true);
+              t = nullptr;
+            }
+          } else if (view->opcode() == Opcode::Error) {
+            finish(fd, false);
+            t = nullptr;
           }
-          const auto size = view->payload().size();
-          t.bytes += size;
-          ++t.expected;  // wraps to 0, as the servers' default rollover does
-          ++t.inWindow;
-          const bool final = size < t.blksize;
-          if (final || t.inWindow >= t.window) {
-            send(t, t.peer, encode(Ack{view->block()}));
-            t.inWindow = 0;
-          }
-          if (final) finish(fd, true);
-        } else if (view->opcode() == Opcode::Error) {
-          finish(fd, false);
         }
+        if (t == nullptr) break;
       }
     }
     // Retransmissions.

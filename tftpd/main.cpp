@@ -309,7 +309,8 @@ int run(const Options& options, log::Logger& logger) {
     if (wait.count() > 0) config.idleExit = wait;
   }
 
-  boost::asio::io_context io;
+  // One thread runs everything: let Asio leave out the locking.
+  boost::asio::io_context io(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO);
   Server server(io, logger, resolver, config);
   for (const int fd : listenFds) server.addListener(fd);
   if (rules) {

@@ -104,12 +104,17 @@ std::expected<Options, OptionsError> parseOptions(int argc, char** argv) {
       }
       case 'R': {
         const auto colon = arg.find(':');
-        auto from = decimal<unsigned>(arg.substr(0, colon));
-        auto to = colon == std::string_view::npos ? std::nullopt : decimal<unsigned>(arg.substr(colon + 1));
+        std::optional<unsigned> from;
+        std::optional<unsigned> to;
+        if (colon != std::string_view::npos) {
+          from = decimal<unsigned>(arg.substr(0, colon));
+          to = decimal<unsigned>(arg.substr(colon + 1));
+        }
         if (!from || !to || *from > *to || *to >= 65535) {
           return std::unexpected(OptionsError{fmt::format("Bad port range: {}", arg)});
         }
-        options.portRange = std::pair(static_cast<std::uint16_t>(*from), static_cast<std::uint16_t>(*to));
+        options.portRange =
+            std::pair(static_cast<std::uint16_t>(*from), static_cast<std::uint16_t>(*to));
         break;
       }
       case 'u': options.user = arg; break;
