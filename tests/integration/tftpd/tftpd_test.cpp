@@ -504,3 +504,54 @@ TEST_CASE("inetd mode: the socket on stdin, exit after -t seconds idle", "[tftpd
   CHECK(exited);
   CHECK(std::chrono::steady_clock::now() - start >= 1500ms);
 }
+
+TEST_CASE("/etc/default/tftpd-hpa drives the wrapper; it wins over the old tftp-hpa name",
+          "[tftpd][defaults]") {
+  Served tree;  // for its directory tree; the wrapper starts a second server over it
+  writeFile(tree.root / "from-defaults.txt", "defaults work");
+  const auto defaults = tree.base / "default";
+  fs::create_directories(defaults);
+  const auto port = freeUdpPort();
+  const std::string user = ::geteuid() == 0 ? "nobody" : std::to_string(::geteuid());
+  // The old file names another directory and user; the new file overrides both but not
+  // TFTP_OPTIONS, which only the old file sets (a -v that makes the RRQ line appear).
+  writeFile(defaults / "tftp-hpa", "TFTP_DIRECTORY=\"/nonexistent\"\nTFTP_USERNAME=\"root\"\n"
+                                   "TFTP_OPTIONS=\"--secure -v\"\n");
+  writeFile(defaults / "tftpd-hpa", "TFTP_USERNAME=\"" + user + "\"\nTFTP_DIRECTORY=\"" +
+                                        tree.root.string() + "\"\nTFTP_ADDRESS=\"127.0.0.1:" +
+                                        std::to_string(port) + "\"\n");
+  const auto log = tree.base / "wrapper.log";
+  // The wrapper execs in.tftpd, so the spawned pid is the server's.
+  std::vector<std::string> environment{"SNOWBOOT_DEFAULTS_DIR=" + defaults.string(),
+                                       std::string("IN_TFTPD=") + IN_TFTPD, "PATH=/usr/bin:/bin"};
+  std::vector<char*> envp;
+  for (auto& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::string wrapper = DEFAULTS_WRAPPER;
+  std::string foreground = "--foreground";
+  char* argv[] = {wrapper.data(), foreground.data(), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  REQUIRE(::posix_spawn(&pid, DEFAULTS_WRAPPER, &actions, nullptr, argv, envp.data()) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  Result result;
+  RawClient probe;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    probe.send(Request{Opcode::Rrq, "from-defaults.txt", "octet", {}}, port);
+    if (auto reply = probe.receive(100ms)) {
+      if (std::holds_alternative<Data>(reply->packet)) {
+        const auto& data = std::get<Data>(reply->packet);
+        result.output.assign(data.payload.begin(), data.payload.end());
+        probe.send(Ack{1}, reply->port);
+      }
+      break;
+    }
+  }
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
+  CHECK(result.output == "defaults work");
+  CHECK(readFile(log).find("RRQ from 127.0.0.1 filename from-defaults.txt") != std::string::npos);
+}
