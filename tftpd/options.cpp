@@ -59,7 +59,7 @@ std::expected<Options, OptionsError> parseOptions(int argc, char** argv) {
       {nullptr, 0, nullptr, 0},
   };
   Options options;
-  optind = 1;
+  optind = 0;  // glibc: 0 also resets the scan state of an earlier call
   opterr = 0;
   int c = 0;
   while ((c = getopt_long(argc, argv, "46cspvVlLa:B:u:U:r:t:T:R:m:P:", kLong, nullptr)) != -1) {
@@ -147,8 +147,10 @@ std::expected<Options, OptionsError> parseOptions(int argc, char** argv) {
       default: {
         // tftpd-hpa logs an unknown option and carries on; a typo in TFTP_OPTIONS should not
         // be silently ignored, so we refuse to start instead (see the man page).
-        const std::string bad = optopt ? fmt::format("-{}", static_cast<char>(optopt))
-                                       : std::string(argv[optind - 1]);
+        const std::string_view word = argv[optind - 1];
+        const std::string bad = word.starts_with("--")
+                                    ? std::string(word.substr(0, word.find('=')))
+                                    : fmt::format("-{}", static_cast<char>(optopt));
         return std::unexpected(OptionsError{fmt::format("Unknown option: {}", bad)});
       }
     }
