@@ -162,6 +162,14 @@ std::expected<OpenedFile, AccessError> PathResolver::openExact(const std::string
       return std::unexpected(refuse(tftp::ErrorCode::AccessViolation, "Cannot reset file size"));
     }
   }
+  struct flock lock {};
+  lock.l_type = access == Access::Read ? F_RDLCK : F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  if (::fcntl(fd, F_OFD_SETLK, &lock) != 0) {
+    AccessError busy = refuse(tftp::ErrorCode::AccessViolation, "File is busy");
+    busy.silent = true;
+    return std::unexpected(busy);
+  }
   // Reads and writes of regular files never block; clear the flag anyway for clarity of intent.
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   OpenedFile opened;

@@ -9,6 +9,8 @@
 // must start with one of the listed directories).
 //
 // Only regular files are served. Without --permissive, reads need o+r and writes need o+w.
+// Like tftpd-hpa, a read takes a shared lock and a write an exclusive one on the open file
+// (open file description locks, so they also hold between transfers of this one process).
 
 #include <sys/types.h>
 
@@ -55,6 +57,9 @@ struct AccessError {
   tftp::ErrorCode code = tftp::ErrorCode::Undefined;
   std::string message;
   int errorNumber = 0;  // the errno behind it, 0 for a policy refusal
+  // Drop the request without an answer: the file is locked by another transfer (tftpd-hpa
+  // assumes a duplicate request and stays silent too).
+  bool silent = false;
 
   friend bool operator==(const AccessError&, const AccessError&) = default;
 };

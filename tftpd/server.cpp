@@ -350,6 +350,11 @@ void Server::handleRequest(std::span<const std::uint8_t> datagram, const udp::en
     }
   }
   auto opened = resolver_.open(name, read ? Access::Read : Access::Write);
+  if (!opened && opened.error().silent) {
+    logger_.debug("{} from {}: {} is locked by another transfer, request dropped",
+                  read ? "RRQ" : "WRQ", clientText, printable(name));
+    return;
+  }
   if (!opened) {
     nak(*socket, client, opened.error().code, opened.error().message);
     return;

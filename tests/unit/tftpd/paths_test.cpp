@@ -250,3 +250,19 @@ TEST_CASE("without --secure: tftpd-hpa 5.2's absolute-name and directory rules",
   CHECK(readAll(opened->file.get()) == "LAB");
   CHECK(resolver.open(root + "/fifo", Access::Read).error().code == ErrorCode::AccessViolation);
 }
+
+TEST_CASE("a file being written is locked against other transfers", "[tftpd][paths]") {
+  Tree tree;
+  auto resolver = tree.secure(true);
+  auto reader = resolver.open("upload.bin", Access::Read);
+  REQUIRE(reader);
+  CHECK(resolver.open("upload.bin", Access::Read).has_value());  // readers share
+  auto blocked = resolver.open("upload.bin", Access::Write);
+  REQUIRE_FALSE(blocked);
+  CHECK(blocked.error().silent);
+  reader = std::unexpected(AccessError{});
+  auto writer = resolver.open("upload.bin", Access::Write);
+  REQUIRE(writer);
+  CHECK(resolver.open("upload.bin", Access::Read).error().silent);
+  CHECK(resolver.open("upload.bin", Access::Write).error().silent);
+}
