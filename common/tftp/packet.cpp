@@ -84,7 +84,7 @@ std::string_view defaultMessage(ErrorCode code) {
   switch (code) {
     case ErrorCode::Undefined: return "Undefined error code";
     case ErrorCode::FileNotFound: return "File not found";
-    case ErrorCode::AccessViolation: return "Access violation";
+    case ErrorCode::AccessViolation: return "Access denied";  // tftpd-hpa 5.2 says so, not RFC 1350
     case ErrorCode::DiskFull: return "Disk full or allocation exceeded";
     case ErrorCode::IllegalOperation: return "Illegal TFTP operation";
     case ErrorCode::UnknownTid: return "Unknown transfer ID";

@@ -157,6 +157,6 @@ TEST_CASE("a DATA block above 65464 bytes is refused, and emit respects the buff
 
 TEST_CASE("default error texts are tftpd-hpa's", "[tftp][packet]") {
   CHECK(defaultMessage(ErrorCode::FileNotFound) == "File not found");
-  CHECK(defaultMessage(ErrorCode::AccessViolation) == "Access violation");
+  CHECK(defaultMessage(ErrorCode::AccessViolation) == "Access denied");
   CHECK(defaultMessage(ErrorCode::OptionRefused) == "Failure to negotiate RFC2347 options");
 }
