@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # TFTP benchmark: snowboot's in.tftpd against tftpd-hpa and dnsmasq (when installed), same
 # workloads in one run, inside a private network namespace on its loopback (port 69).
-#   bench/tftpd.sh            (as root; builds the release preset first)
+#   bench/tftpd.sh [--pin]    (as root; builds the release preset first)
+# --pin puts every server on CPU 0 and the client on CPU 1 (taskset), which steadies the
+# ping-pong workloads on a small shared machine.
 # Prints one line per server and workload, then each figure as a ratio to tftpd-hpa.
 # Workloads: a 64 MiB file at blksize 512, 1468, 1468 + windowsize 16 and 65464 (best of 3),
 # and a storm of 1000 concurrent 1 MiB transfers at blksize 1468.
@@ -9,6 +11,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/netns.sh
 [ "$(id -u)" -eq 0 ] || { echo "bench/tftpd.sh: run as root (network namespace)" >&2; exit 1; }
+
+server_cpu=() client_cpu=()
+if [ "${1:-}" = --pin ]; then
+  server_cpu=(taskset -c 0)
+  client_cpu=(taskset -c 1)
+fi
 
 cmake --preset release >/dev/null
 cmake --build --preset release --target in.tftpd tftp_load >/dev/null
@@ -51,7 +59,7 @@ workloads=(
 
 declare -A result  # [server|workload] = "seconds cpu rss"
 for server in "${order[@]}"; do
-  ip netns exec "$ns" ${servers[$server]} &
+  ip netns exec "$ns" "${server_cpu[@]}" ${servers[$server]} &
   server_pid=$!
   if ! wait_for_udp_listener "$ns" 127.0.0.1:69 || ! kill -0 "$server_pid" 2>/dev/null; then
     echo "$server: did not start; skipped" >&2
@@ -62,7 +70,8 @@ for server in "${order[@]}"; do
     IFS='|' read -r name args tries <<<"$workload"
     best=
     for _ in $(seq "$tries"); do
-      line=$(timeout 600 ip netns exec "$ns" "$load" --port 69 $args --watch-pid "$server_pid" \
+      line=$(timeout 600 ip netns exec "$ns" "${client_cpu[@]}" "$load" --port 69 $args \
+             --watch-pid "$server_pid" \
              || echo "failed")
       echo "$server $name: $line"
       case "$line" in *" failed=0 "*) ;; *) continue ;; esac

@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <atomic>
 #include <fstream>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -265,4 +267,39 @@ TEST_CASE("a file being written is locked against other transfers", "[tftpd][pat
   REQUIRE(writer);
   CHECK(resolver.open("upload.bin", Access::Read).error().silent);
   CHECK(resolver.open("upload.bin", Access::Write).error().silent);
+}
+
+TEST_CASE("a symlink swapped while requests resolve never leads outside the root",
+          "[tftpd][paths]") {
+  Tree tree;
+  const auto resolver = tree.secure();
+  const fs::path link = tree.root() / "swapped";
+  const fs::path staging = tree.root() / "swapped.new";
+  const std::vector<std::string> targets{"configs/lab.cfg", "../outside.txt",
+                                         (tree.base() / "outside.txt").string(),
+                                         "../../../outside.txt", "/configs/lab.cfg"};
+  fs::create_symlink(targets[0], link);
+  std::atomic<bool> stop{false};
+  // rename(2) replaces the link atomically, so every lookup sees one of the targets.
+  std::thread swapper([&] {
+    for (std::size_t i = 0; !stop; ++i) {
+      std::error_code ignored;
+      fs::remove(staging, ignored);
+      fs::create_symlink(targets[i % targets.size()], staging, ignored);
+      fs::rename(staging, link, ignored);
+    }
+  });
+  int inside = 0;
+  int outside = 0;
+  for (int i = 0; i < 3000; ++i) {
+    auto opened = resolver.open("swapped", Access::Read);
+    if (!opened) continue;
+    const auto content = readAll(opened->file.get());
+    if (content == "LAB") ++inside;
+    if (content == "OUTSIDE") ++outside;
+  }
+  stop = true;
+  swapper.join();
+  CHECK(outside == 0);
+  CHECK(inside > 0);
 }
