@@ -141,7 +141,8 @@ int rewriteLatency(const std::string& path, int requesters) {
   std::atomic<bool> rewriting = false;
   std::atomic<bool> rewritten = false;
   double rewriteSeconds = 0;
-  double snapshotSeconds = 0;  // the part on the caller's thread: formatting the snapshot
+  double snapshotSeconds = 0;  // the part on the caller's thread
+  std::size_t leasesAtRewrite = 0;
   const Time now = wallNow();
   const auto start = Clock::now();
   for (std::uint32_t n = 0; Clock::now() < start + std::chrono::seconds{3}; ++n) {
@@ -152,6 +153,7 @@ int rewriteLatency(const std::string& path, int requesters) {
     }
     if (!rewriting && Clock::now() > start + std::chrono::seconds{1}) {
       rewriting = true;
+      leasesAtRewrite = store.memory().leaseCount();
       const auto rewriteStart = Clock::now();
       store.compact([&, rewriteStart](const CommitResult& result) {
         if (!result) std::abort();
@@ -176,7 +178,7 @@ int rewriteLatency(const std::string& path, int requesters) {
   std::printf(
       "rewrite of %zu leases took %.3f s (%.3f s of it formatting on the caller's "
       "thread); worst commit latency %.2f ms before it, %.2f ms during it (%d requesters)\n",
-      store.memory().leaseCount(), rewriteSeconds, snapshotSeconds, worstBefore * 1e3,
+      leasesAtRewrite, rewriteSeconds, snapshotSeconds, worstBefore * 1e3,
       worstDuring * 1e3, requesters);
   return 0;
 }

@@ -66,7 +66,7 @@ echo "ratio ISC -T CPU / ours: $(echo "scale=2; ($isc_user + $isc_sys) / $ours_c
 echo "ratio ISC start time / ours: $(echo "scale=2; ($end - $start) / $ours_s" | bc)"
 echo "ratio ISC RSS after start / ours: $(echo "scale=2; $isc_rss / $ours_rss" | bc)"
 
-echo "== a rewrite of 100,000 leases while 8 requesters commit"
+echo "== a rewrite of the 100,000-lease file (grown by the commits) while 8 requesters commit"
 cp "$work/100k.leases" "$work/rewrite.leases"
 flock "$lock" "$bench" rewrite-latency "$work/rewrite.leases" 8
 
