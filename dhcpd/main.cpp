@@ -1,15 +1,21 @@
 // dhcpd: ISC dhcpd's command line. `dhcpd -t` checks a configuration as ISC's does; serving
 // DHCP arrives with the lease-store and server issues, and `-T` with the lease store.
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "dhcpd/command_line.hpp"
 #include "dhcpd/conf/checker.hpp"
 #include "dhcpd/conf/parser.hpp"
+#include "dhcpd/conf/resolve.hpp"
 #include "snowboot/version.hpp"
 
 namespace {
@@ -30,23 +36,43 @@ void banner(const CommandLine& line) {
   if (!line.quiet) std::cerr << "snowboot dhcpd " << snowboot::kVersion << " (ISC dhcpd 4.4 compatible)\n";
 }
 
-// Parses and checks the configuration, printing every message; true when it has no errors.
-bool loadConfig(const CommandLine& line) {
+// Parses and checks the configuration, printing every message; nothing when it has errors.
+std::unique_ptr<conf::ParseResult> loadConfig(const CommandLine& line) {
   auto source = readFile(line.configFile);
   if (!source) {
     std::cerr << "Can't open " << line.configFile << ": " << source.error() << "\n";
-    return false;
+    return nullptr;
   }
-  auto result = conf::parseConfig(*source, line.configFile, readFile);
-  conf::checkConfig(result);
-  for (const auto& diagnostic : result.diagnostics) {
-    std::cerr << conf::formatDiagnostic(diagnostic);
-  }
-  if (!result.ok()) {
+  auto result = std::make_unique<conf::ParseResult>(
+      conf::parseConfig(std::move(*source), line.configFile, readFile));
+  conf::checkConfig(*result);
+  std::string messages;
+  for (const auto& diagnostic : result->diagnostics) messages += conf::formatDiagnostic(diagnostic);
+  std::cerr << messages;
+  if (!result->ok()) {
     std::cerr << "Configuration file errors encountered -- exiting\n";
-    return false;
+    return nullptr;
   }
-  return true;
+  return result;
+}
+
+// The process is about to exit: freeing a 50,000-host tree node by node would only cost time.
+// The pointer stays reachable from here, so leak checkers stay quiet.
+conf::ParseResult* keptConfig = nullptr;
+void keepUntilExit(std::unique_ptr<conf::ParseResult> config) { keptConfig = config.release(); }
+
+// getaddrinfo for IPv4: how the daemon resolves fixed-address and next-server host names.
+std::expected<snowboot::net::Ipv4Address, std::string> resolveIpv4(std::string_view name) {
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  addrinfo* found = nullptr;
+  std::string host(name);
+  int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  if (rc != 0) return std::unexpected(std::string(gai_strerror(rc)));
+  auto* in = reinterpret_cast<sockaddr_in*>(found->ai_addr);
+  snowboot::net::Ipv4Address address(ntohl(in->sin_addr.s_addr));
+  freeaddrinfo(found);
+  return address;
 }
 
 // The hook for `dhcpd -T`: the lease store (dhcpd/leases) plugs its dhcpd.leases check in here.
@@ -80,15 +106,18 @@ int main(int argc, char** argv) {
                    "             [-group group] [-chroot dir] [-tf trace-file] [-play trace-file]\n"
                    "             [if0 [...ifN]]\n";
       return 0;
-    case CommandLine::Mode::CheckConfig:
+    case CommandLine::Mode::CheckConfig: {
       banner(line);
-      if (!loadConfig(line)) return 1;
+      auto config = loadConfig(line);
+      if (!config) return 1;
+      keepUntilExit(std::move(config));
       if (!line.quiet) {
         std::cerr << "Config file: " << line.configFile << "\n"
                   << "Database file: " << line.leaseFile << "\n"
                   << "PID file: " << line.pidFile << "\n";
       }
       return 0;
+    }
     case CommandLine::Mode::CheckLeases:
       banner(line);
       return checkLeaseFile(line);
@@ -96,7 +125,20 @@ int main(int argc, char** argv) {
       break;
   }
   banner(line);
-  if (!loadConfig(line)) return 1;
+  auto config = loadConfig(line);
+  if (!config) return 1;
+  // Starting: host names become addresses now, as ISC resolves them at start-up.
+  conf::resolveHostNames(*config, resolveIpv4);
+  bool resolvedAll = config->ok();
+  for (const auto& diagnostic : config->diagnostics) {
+    if (diagnostic.message.find("does not resolve") != std::string::npos) {
+      std::cerr << conf::formatDiagnostic(diagnostic);
+    }
+  }
+  if (!resolvedAll) {
+    std::cerr << "Configuration file errors encountered -- exiting\n";
+    return 1;
+  }
   std::cerr << "dhcpd: this build of snowboot " << snowboot::kVersion
             << " checks configurations (dhcpd -t) but cannot serve DHCP yet\n";
   return 1;

@@ -396,15 +396,7 @@ std::optional<OptionValueError> encodeField(const FieldSpec& spec, const OptionF
       out.insert(out.end(), address.begin(), address.end());
       return std::nullopt;
     }
-    case 'l': case 's': case 'b': {
-      std::int64_t value = 0;
-      if (field.quoted || !parseInteger(field.text, value)) return wrong();
-      int width = spec.type == 'l' ? 4 : spec.type == 's' ? 2 : 1;
-      std::int64_t limit = std::int64_t{1} << (8 * width - 1);
-      if (value < -limit || value >= limit) return wrong(OptionValueErrorCode::OutOfRange);
-      putInt(static_cast<std::uint64_t>(value), width);
-      return std::nullopt;
-    }
+    case 'l': case 's': case 'b':
     case 'L': case 'S': case 'B': case 'T': {
       if (spec.type == 'T' && !field.quoted && (field.text == "infinite")) {
         putInt(0xffffffffu, 4);
@@ -412,11 +404,14 @@ std::optional<OptionValueError> encodeField(const FieldSpec& spec, const OptionF
       }
       std::int64_t value = 0;
       if (field.quoted || !parseInteger(field.text, value)) return wrong();
-      int width = (spec.type == 'L' || spec.type == 'T') ? 4 : spec.type == 'S' ? 2 : 1;
-      std::int64_t limit = std::int64_t{1} << (8 * width);
-      // ISC stores lease times such as `default-lease-time -1` as the 32-bit pattern.
-      if (spec.type == 'T' && value == -1) value = 0xffffffff;
-      if (value < 0 || value >= limit) return wrong(OptionValueErrorCode::OutOfRange);
+      int width = (spec.type == 'l' || spec.type == 'L' || spec.type == 'T') ? 4
+                  : (spec.type == 's' || spec.type == 'S')                   ? 2
+                                                                             : 1;
+      // As ISC: any value that fits the width as signed or as unsigned is taken and stored
+      // as its two's-complement bit pattern (`default-lease-time -1`, `interface-mtu -1`).
+      std::int64_t low = -(std::int64_t{1} << (8 * width - 1));
+      std::int64_t high = (std::int64_t{1} << (8 * width)) - 1;
+      if (value < low || value > high) return wrong(OptionValueErrorCode::OutOfRange);
       putInt(static_cast<std::uint64_t>(value), width);
       return std::nullopt;
     }

@@ -144,6 +144,14 @@ class Checker {
     auto network = address(s.args[0]);
     auto mask = address(s.args[1]);
     if (!network || !mask) return std::nullopt;
+    if ((network->value() & ~mask->value()) != 0) {
+      error(s.argLocations.empty() ? s.location : s.argLocations[0],
+            fmt::format("subnet {} netmask {}: bad subnet number/mask combination", s.args[0],
+                        s.args[1]),
+            fmt::format("the subnet number has host bits set; did you mean {}?",
+                        Ipv4Address(network->value() & mask->value()).toString()));
+      return std::nullopt;
+    }
     auto n = Ipv4Network::fromNetmask(*network, *mask);
     if (!n) {
       // ISC accepts it; nothing can be served from such a subnet, so say so.

@@ -116,11 +116,12 @@ bool Lexer::hexAtomStartsAt(std::size_t pos) const {
   return end > pos;
 }
 
-void Lexer::readAtom(std::string& out) {
-  while (isAtomChar(peekChar())) {
-    out.push_back(static_cast<char>(peekChar()));
-    advance();
-  }
+std::string_view Lexer::scanAtom() {
+  // Atoms never hold a newline, so only the column moves.
+  std::size_t start = pos_;
+  while (pos_ < source_.size() && isAtomChar(static_cast<unsigned char>(source_[pos_]))) ++pos_;
+  column_ += static_cast<std::uint32_t>(pos_ - start);
+  return source_.substr(start, pos_ - start);
 }
 
 std::expected<Token, LexError> Lexer::readString(Token token) {
@@ -215,8 +216,7 @@ std::expected<Token, LexError> Lexer::next() {
   }
   if (isAtomChar(c)) {
     std::size_t start = pos_;
-    std::string first;
-    readAtom(first);
+    std::string_view first = scanAtom();
     if (first == "-") {
       token.kind = TokenKind::Punct;
       token.text = token.value = "-";
@@ -224,22 +224,20 @@ std::expected<Token, LexError> Lexer::next() {
     }
     // Glue touching pieces: atom(.atom)* or hexatom(:hexatom)+.
     int parts = 1;
-    bool decimal = allDigits(first) || (first.size() > 1 && first[0] == '-' && allDigits(first.substr(1)));
+    bool decimal = allDigits(first) ||
+                   (first.size() > 1 && first[0] == '-' && allDigits(first.substr(1)));
     bool allDecimal = allDigits(first);
     if (peekChar() == '.' && atomStartsAt(pos_ + 1)) {
       while (peekChar() == '.' && atomStartsAt(pos_ + 1)) {
         advance();
-        std::string part;
-        readAtom(part);
-        allDecimal = allDecimal && allDigits(part);
+        allDecimal = allDigits(scanAtom()) && allDecimal;
         ++parts;
       }
       token.kind = (allDecimal && parts == 4) ? TokenKind::DottedQuad : TokenKind::Name;
     } else if (peekChar() == ':' && allHex(first) && hexAtomStartsAt(pos_ + 1)) {
       while (peekChar() == ':' && hexAtomStartsAt(pos_ + 1)) {
         advance();
-        std::string part;
-        readAtom(part);
+        scanAtom();
       }
       token.kind = TokenKind::HexList;
     } else {

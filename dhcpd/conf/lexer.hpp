@@ -94,7 +94,7 @@ class Lexer {
   void advance();
   Location here() const;
   std::expected<Token, LexError> readString(Token token);
-  void readAtom(std::string& out);
+  std::string_view scanAtom();
   bool atomStartsAt(std::size_t pos) const;
   bool hexAtomStartsAt(std::size_t pos) const;
 

@@ -1,6 +1,7 @@
 // dhcpd.conf(5)'s server parameters and the ISC format letters of their values.
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 #include "dhcpd/conf/parser_impl.hpp"
 
@@ -121,14 +122,19 @@ constexpr std::array kParameters = std::to_array<ServerParameter>({
 }  // namespace
 
 const ServerParameter* findServerParameter(std::string_view name) {
-  auto it = std::find_if(kParameters.begin(), kParameters.end(), [&](const ServerParameter& p) {
-    if (p.name.size() != name.size()) return false;
-    for (std::size_t i = 0; i < name.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(name[i])) != p.name[i]) return false;
-    }
-    return true;
-  });
-  return it == kParameters.end() ? nullptr : &*it;
+  static const std::unordered_map<std::string_view, const ServerParameter*> byName = [] {
+    std::unordered_map<std::string_view, const ServerParameter*> map;
+    for (const auto& p : kParameters) map.emplace(p.name, &p);
+    return map;
+  }();
+  // Keywords are case-insensitive; the table is lower case.
+  char buffer[64];
+  if (name.size() > sizeof buffer) return nullptr;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  }
+  auto it = byName.find(std::string_view(buffer, name.size()));
+  return it == byName.end() ? nullptr : it->second;
 }
 
 std::vector<std::string_view> serverParameterNames() {

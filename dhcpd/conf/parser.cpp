@@ -147,9 +147,9 @@ void Parser::notSupported(const Location& at, std::string_view what, std::string
 
 // ---------------------------------------------------------------- files and blocks
 
-void Parser::parseFile(std::string_view source, std::string fileName) {
+void Parser::parseFile(std::string source, std::string fileName) {
   auto owned = std::make_unique<Source>();
-  owned->text = std::string(source);
+  owned->text = std::move(source);
   owned->lexer = std::make_unique<Lexer>(owned->text, fileName);
   sources_.push_back(std::move(owned));
   result_.config.path = fileName;
@@ -176,6 +176,7 @@ bool Parser::parseBlock(Scope scope, std::vector<Statement>& out) {
     const Token& t = peek();
     if (t.isPunct('}')) {
       next();
+      out.shrink_to_fit();  // blocks are small and many: drop the growth slack
       return true;
     }
     if (t.isEnd()) {
@@ -245,6 +246,14 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     skipToSemi();
   };
 
+  // The statements that fill big files come first (hosts: option, hardware, fixed-address;
+  // parameters by hash); no server parameter shares a name with a keyword below.
+  if (keyword == "option") return parseOption(scope, out, "option");
+  if (keyword == "hardware") return parseHardware(scope, out);
+  if (keyword == "fixed-address") return parseFixedAddress(scope, out);
+  if (const auto* parameter = findServerParameter(keyword)) {
+    return parseParameter(scope, *parameter, out);
+  }
   if (std::find(std::begin(kV6Keywords), std::end(kV6Keywords), keyword) !=
       std::end(kV6Keywords)) {
     Token token = next();
@@ -596,6 +605,7 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
     const Token& t = peek();
     if (t.isPunct('}')) {
       next();
+      host.body.shrink_to_fit();  // tens of thousands of hosts: drop the growth slack
       break;
     }
     if (t.isEnd()) {
@@ -857,9 +867,13 @@ std::string ParseResult::lineText(const Location& at) const {
 }
 
 ParseResult parseConfig(std::string_view source, std::string fileName, const FileReader& reader) {
+  return parseConfig(std::string(source), std::move(fileName), reader);
+}
+
+ParseResult parseConfig(std::string&& source, std::string fileName, const FileReader& reader) {
   ParseResult result;
   Parser parser(reader, result);
-  parser.parseFile(source, std::move(fileName));
+  parser.parseFile(std::move(source), std::move(fileName));
   return result;
 }
 

@@ -51,8 +51,19 @@ const std::vector<Builtin>& builtins() {
 
 }  // namespace
 
-bool Parser::expectType(const Expression& e, ExprType want, std::string_view what) {
+bool Parser::expectType(Expression& e, ExprType want, std::string_view what) {
   if (e.type == want || e.type == ExprType::Any) return true;
+  // Where data is expected, ISC reads a number literal as hex bytes: concat(01, hardware).
+  if (want == ExprType::Data && e.kind == Expression::Kind::ConstNumber && e.number >= 0) {
+    auto bytes = dhcp::encodeOption(
+        "X", std::vector<dhcp::OptionField>{{std::to_string(e.number), false}});
+    if (bytes) {
+      e.kind = Expression::Kind::ConstData;
+      e.type = ExprType::Data;
+      e.value.assign(bytes->begin(), bytes->end());
+      return true;
+    }
+  }
   error(e.location, fmt::format("expected {}, found {}", what, typeName(e.type)));
   return false;
 }
@@ -98,6 +109,23 @@ bool Parser::parseExpression(Expression& out, int minPrecedence) {
           error(side->location, fmt::format("expected a data or numeric expression, found {}",
                                             typeName(side->type)));
           return false;
+        }
+      }
+      // A number literal compared with data is read as hex bytes, as ISC does: `option
+      // arch = 7` compares with the one byte 07, which never equals a two-byte 00:07.
+      for (auto [number, other] : {std::pair{&rhs, &lhs}, std::pair{&lhs, &rhs}}) {
+        if (number->kind == Expression::Kind::ConstNumber && other->type == ExprType::Data) {
+          auto bytes = dhcp::encodeOption(
+              "X", std::vector<dhcp::OptionField>{{std::to_string(number->number), false}});
+          if (bytes) {
+            number->kind = Expression::Kind::ConstData;
+            number->type = ExprType::Data;
+            number->value.assign(bytes->begin(), bytes->end());
+            warning(number->location,
+                    fmt::format("the number {} is compared as the data byte(s) {}", number->number,
+                                dhcp::formatOption("X", *bytes)),
+                    "write the bytes you mean, such as 00:07 for a 16-bit 7");
+          }
         }
       }
       if (lhs.type != ExprType::Any && rhs.type != ExprType::Any && lhs.type != rhs.type) {

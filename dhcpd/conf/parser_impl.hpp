@@ -25,7 +25,7 @@ class Parser {
  public:
   Parser(const FileReader& reader, ParseResult& result) : reader_(reader), result_(result) {}
 
-  void parseFile(std::string_view source, std::string fileName);
+  void parseFile(std::string source, std::string fileName);
 
  private:
   struct Source {
@@ -87,7 +87,7 @@ class Parser {
   void parseParameter(Scope scope, const ServerParameter& parameter, std::vector<Statement>& out);
   bool parseOptionName(std::string& space, std::string& name, Location& at);
   bool collectFields(std::vector<dhcp::OptionField>& fields, std::vector<Location>& locations,
-                     std::vector<bool>& commaBefore);
+                     std::vector<bool>& commaBefore, std::vector<Location>& commaAt);
 
   // Expressions (parser_expressions.cpp). On failure an error has been reported.
   bool parseExpression(Expression& out, int minPrecedence = 0);
@@ -95,7 +95,7 @@ class Parser {
   bool parsePrimary(Expression& out);
   bool parseArguments(Expression& call, std::size_t count, bool variadic);
   bool parseOptionReference(Expression& out);
-  bool expectType(const Expression& e, ExprType want, std::string_view what);
+  bool expectType(Expression& e, ExprType want, std::string_view what);
 
   const FileReader& reader_;
   ParseResult& result_;

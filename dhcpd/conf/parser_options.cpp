@@ -15,13 +15,32 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// Formats whose values are one field repeated: commas separate every value.
-bool isSimpleArray(std::string_view format) {
-  return (format.size() == 2 && (format[1] == 'A' || format[1] == 'a')) ||
-         (!format.empty() && format[0] == 'D');
-}
-bool isArray(std::string_view format) {
-  return format.find_first_of("Aa") != std::string_view::npos || (!format.empty() && format[0] == 'D');
+// Whether the value at `index` (> 0) must follow a comma, as ISC's parser reads arrays:
+// commas separate the records of an array ('A') and the elements of a trailing array ('a'),
+// and appear nowhere else.
+bool commaExpected(std::string_view format, std::size_t index) {
+  std::size_t fields = 0;
+  std::size_t repeatFrom = std::string_view::npos;
+  bool records = false;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    char c = format[i];
+    if (c == 'E' || c == 'N') {
+      ++fields;
+      i = format.find('.', i);
+      if (i == std::string_view::npos) break;
+    } else if (c == 'A') {
+      records = true;
+    } else if (c == 'a') {
+      repeatFrom = fields - 1;
+    } else if (c == 'D') {
+      repeatFrom = fields++;  // a domain list: one or more names, comma-separated
+    } else if (c != 'o' && c != 'c' && c != 'e') {
+      ++fields;
+    }
+  }
+  if (records) return fields > 0 && index % fields == 0;
+  if (repeatFrom != std::string_view::npos) return index > repeatFrom;
+  return false;
 }
 
 constexpr std::string_view kDdnsStyles[] = {"none", "ad-hoc", "interim", "standard"};
@@ -120,18 +139,24 @@ void Parser::parseOption(Scope scope, std::vector<Statement>& out, std::string_v
 }
 
 bool Parser::collectFields(std::vector<dhcp::OptionField>& fields,
-                           std::vector<Location>& locations, std::vector<bool>& commaBefore) {
+                           std::vector<Location>& locations, std::vector<bool>& commaBefore,
+                           std::vector<Location>& commaAt) {
   bool comma = false;
   while (true) {
     const Token& t = peek();
-    if (t.isPunct(';')) return true;
+    if (t.isPunct(';')) {
+      if (!comma) return true;
+      errorExpected("a value after `,`", t);
+      return false;
+    }
     if (t.isPunct(',')) {
       if (comma || fields.empty()) {
         errorExpected("a value", t);
         return false;
       }
       comma = true;
-      next();
+      commaAt.resize(fields.size() + 1);
+      commaAt[fields.size()] = next().location;
       continue;
     }
     switch (t.kind) {
@@ -194,7 +219,8 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
   std::vector<dhcp::OptionField> fields;
   std::vector<Location> locations;
   std::vector<bool> commaBefore;
-  if (!collectFields(fields, locations, commaBefore)) {
+  std::vector<Location> commaAt;
+  if (!collectFields(fields, locations, commaBefore, commaAt)) {
     statement.kind = Statement::Kind::Ignored;
     return skipToSemi();
   }
@@ -203,15 +229,15 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
     error(at, std::move(message), std::move(hint));
     statement.kind = Statement::Kind::Ignored;
   };
-  // Commas: between every value of a one-field array, nowhere in a single value.
   for (std::size_t i = 1; i < fields.size(); ++i) {
-    if (isSimpleArray(format) && !commaBefore[i]) {
+    bool want = commaExpected(format, i);
+    if (want && !commaBefore[i]) {
       return fail(locations[i], fmt::format("expected `,` or `;`, found `{}`", fields[i].text),
                   "values of an array are separated by commas");
     }
-    if (!isArray(format) && commaBefore[i]) {
-      return fail(locations[i], fmt::format("expected `;`, found `,`"),
-                  fmt::format("this option takes one {}", dhcp::describeFormat(format)));
+    if (!want && commaBefore[i]) {
+      return fail(commaAt[i], fmt::format("expected `;`, found `,`"),
+                  fmt::format("{} takes {}", statement.name, dhcp::describeFormat(format)));
     }
   }
   if (!format.empty() && format[0] == 'N') {
@@ -438,8 +464,16 @@ bool Parser::parseOptionType(std::string& format, bool inArray, bool inRecord) {
     }
     std::string record;
     while (true) {
+      Location fieldAt = peek().location;
       if (!parseOptionType(record, false, true)) return false;
-      if (acceptPunct(',')) continue;
+      if (acceptPunct(',')) {
+        // A text or string field takes the rest of the option: it must come last.
+        if (!record.empty() && (record.back() == 't' || record.back() == 'X')) {
+          error(fieldAt, "text and string must be at the end of a record (as in ISC)");
+          return false;
+        }
+        continue;
+      }
       if (!expectPunct('}')) return false;
       break;
     }

@@ -288,11 +288,6 @@ void Parser::parsePoolPermit(std::vector<Statement>& out) {
       statement.args.push_back(next().text);
     }
     needClients = false;
-  } else if (key.is("bootp") || key.is("booting") || key.is("unknown-clients") ||
-             key.is("duplicates") || key.is("declines")) {
-    statement.args.push_back(lower(next().text));
-    statement.flag = false;  // the general permit, allowed in a pool too
-    needClients = false;
   } else {
     errorExpected("a permit (known-clients, unknown-clients, members of \"class\", ...)", key);
     return skipToSemi();
@@ -317,7 +312,14 @@ void Parser::parseIf(Scope scope, std::vector<Statement>& out) {
   statement.kind = Statement::Kind::If;
   statement.location = word.location;
   Expression condition;
-  if (!parseExpression(condition)) return skipToSemi();
+  if (atPunct('(')) {
+    // As ISC: `if (EXPR)` takes exactly the parenthesized expression, so
+    // `if (a) or (b) {` is an error there; we give the same verdict.
+    next();
+    if (!parseExpression(condition) || !expectPunct(')')) return skipToSemi();
+  } else if (!parseExpression(condition)) {
+    return skipToSemi();
+  }
   if (!expectType(condition, ExprType::Boolean, "a boolean expression")) return skipToSemi();
   statement.exprs.push_back(std::move(condition));
   if (!expectPunct('{')) return skipToSemi();

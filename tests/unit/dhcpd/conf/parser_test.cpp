@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "dhcpd/conf/checker.hpp"
+#include "dhcpd/conf/resolve.hpp"
 
 using namespace snowboot::dhcpd::conf;
 
@@ -88,7 +89,7 @@ TEST_CASE("expressions get ISC's precedence and types", "[conf][parser]") {
 class "c" {
   match if exists user-class and option user-class = "iPXE" or not known;
 }
-set x = concat(substring(option vendor-class-identifier, 0, 9), suffix(hardware, 2));
+set x = concat(substring(option vendor-class-identifier, 0, 9), suffix(hardware, 2), 01);
 set n = extract-int(option dhcp-message-type, 8) + 2 * 3;
 )");
   REQUIRE(r.ok());
@@ -143,7 +144,8 @@ TEST_CASE("every error names file, line and column, echoes the line and a caret"
       {"option domain-name example;\noption domain-name 42;\n",
        "t.conf line 2, column 20: expected text, found `42`"},
       {"option routers 10.0.0.1 10.0.0.2;\n", "t.conf line 1, column 25: expected `,` or `;`"},
-      {"option subnet-mask 255.0.0.0, 255.0.0.0;\n", "t.conf line 1, column 31: expected `;`"},
+      {"option subnet-mask 255.0.0.0, 255.0.0.0;\n", "t.conf line 1, column 29: expected `;`, found `,`"},
+      {"option routers 10.0.0.1, ;\n", "t.conf line 1, column 26: expected a value after `,`, found `;`"},
       {"option ip-forwarding maybe;\n", "t.conf line 1, column 22: expected boolean, found"},
       {"if option arch = 00:07 { }\n",
        "t.conf line 1, column 11: unknown option dhcp.arch\nif option arch = 00:07 { }\n"
@@ -188,7 +190,16 @@ TEST_CASE("every error names file, line and column, echoes the line and a caret"
       {"subnet 10.0.0.0 netmask 255.0.0.0 { pool { allow members of \"x\"; range 10.0.0.1; } }\n",
        "t.conf line 1, column 61: no such class: \"x\""},
       {"allow unknown;\n", "t.conf line 1, column 7: expected an allow/deny keyword"},
-      {"if option host-name = 5 { }\n", "t.conf line 1, column 21: `=` relates a data expression"},
+      {"if option host-name = extract-int(hardware, 8) { }\n",
+       "t.conf line 1, column 21: `=` relates a data expression"},
+      {"option static-routes 10.0.0.0 10.0.0.1 10.0.1.0 10.0.0.1;\n",
+       "t.conf line 1, column 40: expected `,` or `;`, found `10.0.1.0`"},
+      {"subnet 10.0.0.1 netmask 255.255.255.0 { }\n",
+       "t.conf line 1, column 8: subnet 10.0.0.1 netmask 255.255.255.0: bad subnet number/mask"},
+      {"if (option host-name = \"a\") or (option host-name = \"b\") { }\n",
+       "t.conf line 1, column 29: expected `{`, found `or`"},
+      {"subnet 10.0.0.0 netmask 255.0.0.0 { pool { deny bootp; range 10.0.0.1; } }\n",
+       "t.conf line 1, column 49: expected a permit"},
       {"if exists host-name and 5 { }\n", "t.conf line 1, column 25: expected a boolean expression"},
       {"set x = substring(hardware, 1);\n", "t.conf line 1, column 9: substring takes 3 arguments"},
       {"set x = encode-int(5, 12);\n", "t.conf line 1, column 23: encode-int needs a width"},
@@ -200,7 +211,10 @@ TEST_CASE("every error names file, line and column, echoes the line and a caret"
       {"option x code 300 = text;\n", "t.conf line 1, column 15: option code 300 is out of range"},
       {"option x code 200 = array of text;\n", "t.conf line 1, column 21: arrays of text"},
       {"option x code 200 = array of array of text;\n", "t.conf line 1, column 30: arrays of arrays"},
-      {"option x code 200 = { text, { text } };\n", "t.conf line 1, column 29: records inside records"},
+      {"option x code 200 = { ip-address, { text } };\n",
+       "t.conf line 1, column 35: records inside records"},
+      {"option x code 200 = { text, ip-address };\n",
+       "t.conf line 1, column 23: text and string must be at the end of a record"},
       {"option x code 200 = unsigned integer 8, text;\n", "t.conf line 1, column 39: expected `;`, found `,`"},
       {"option x code 200 = unsigned integr 8;\n", "t.conf line 1, column 30: expected `integer`"},
       {"option x code 200 = ip-adress;\n",
@@ -281,6 +295,10 @@ shared-network 1 { subnet 10.1.0.0 netmask 255.255.0.0 { interface "vlan100"; } 
 SUBNET 10.2.0.0 NETMASK 255.255.0.0 { Option Routers 10.2.0.1; }
 on commit { execute("/bin/true"); }
 ddns-update-style interim;
+option arch code 93 = unsigned integer 16;
+if option arch = 7 { }
+option interface-mtu -1;
+option time-offset 4294967295;
 )");
   for (const auto& e : errors(r)) INFO(e);
   CHECK(r.ok());
@@ -288,6 +306,11 @@ ddns-update-style interim;
   bool hinted = false;
   for (const auto& d : r.diagnostics) hinted = hinted || d.hint == "did you mean `authoritative`?";
   CHECK(hinted);
+  bool bytes = false;
+  for (const auto& d : r.diagnostics) {
+    bytes = bytes || d.message == "the number 7 is compared as the data byte(s) 7";
+  }
+  CHECK(bytes);
 }
 
 TEST_CASE("option definitions produce ISC format letters", "[conf][parser]") {
@@ -321,4 +344,26 @@ option d 01:01:01;
   CHECK(s[9].value.size() == 4 + 2 + 4);
   CHECK(s[10].value.size() == 16);
   CHECK(s[12].name == "ipxe.no-pxedhcp");
+}
+
+TEST_CASE("host names in fixed-address and next-server resolve at start, or fail located",
+          "[conf][resolve]") {
+  auto r = parse(R"(next-server tftp.example;
+host a { fixed-address 10.0.0.1, a.example; }
+host b { fixed-address gone.example; }
+)");
+  REQUIRE(r.ok());
+  HostResolver resolver = [](std::string_view name)
+      -> std::expected<snowboot::net::Ipv4Address, std::string> {
+    if (name == "tftp.example") return snowboot::net::Ipv4Address(10, 0, 0, 2);
+    if (name == "a.example") return snowboot::net::Ipv4Address(10, 0, 0, 3);
+    return std::unexpected(std::string("Name or service not known"));
+  };
+  CHECK(resolveHostNames(r, resolver) == 2);
+  CHECK(r.config.statements[0].args[0] == "10.0.0.2");
+  CHECK(r.config.statements[1].body[0].args == std::vector<std::string>{"10.0.0.1", "10.0.0.3"});
+  auto e = errors(r);
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].starts_with("t.conf line 3, column 24: host name gone.example does not resolve: "
+                         "Name or service not known\nhost b { fixed-address gone.example; }\n"));
 }
