@@ -87,6 +87,7 @@ daemon::SystemResult<std::unique_ptr<FileLeaseStore>> FileLeaseStore::open(const
       }
     }
     MemoryLeaseStore& memory = store->memory_;
+    memory.reserve(text->size() / 300);  // ISC's records are 250-400 bytes
     LeaseFileContents contents = readLeaseFile(
         *text, options.path, [&memory](Lease&& lease) { memory.apply(std::move(lease)); });
     text->clear();

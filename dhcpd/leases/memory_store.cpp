@@ -256,6 +256,11 @@ std::vector<Lease> MemoryLeaseStore::expire(Time now) {
   return changed;
 }
 
+void MemoryLeaseStore::reserve(std::size_t leases) {
+  byUid_.reserve(leases);
+  byHardware_.reserve(leases);
+}
+
 void MemoryLeaseStore::forEachLease(const std::function<void(const Lease&)>& visit) const {
   for (const auto& [address, lease] : leases_) visit(lease);
 }

@@ -36,6 +36,8 @@ class MemoryLeaseStore final : public LeaseStore {
   // The lease release() would record, or nothing when there is no lease at that address.
   std::optional<Lease> releasedLease(net::Ipv4Address address, Time now) const;
 
+  // Sizes the hash indexes for about `leases` leases, so loading a big file does not rehash.
+  void reserve(std::size_t leases);
   std::size_t leaseCount() const { return leases_.size(); }
   // In address order; the compactor writes these.
   void forEachLease(const std::function<void(const Lease&)>& visit) const;
