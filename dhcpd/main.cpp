@@ -1,5 +1,5 @@
-// dhcpd: ISC dhcpd's command line. `dhcpd -t` checks a configuration as ISC's does; serving
-// DHCP arrives with the lease-store and server issues, and `-T` with the lease store.
+// dhcpd: ISC dhcpd's command line. `dhcpd -t` checks a configuration and `dhcpd -T` a lease
+// file as ISC's do; serving DHCP arrives with the server issue.
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -16,6 +16,7 @@
 #include "dhcpd/conf/checker.hpp"
 #include "dhcpd/conf/parser.hpp"
 #include "dhcpd/conf/resolve.hpp"
+#include "dhcpd/leases/file_store.hpp"
 #include "snowboot/version.hpp"
 
 namespace {
@@ -75,11 +76,11 @@ std::expected<snowboot::net::Ipv4Address, std::string> resolveIpv4(std::string_v
   return address;
 }
 
-// The hook for `dhcpd -T`: the lease store (dhcpd/leases) plugs its dhcpd.leases check in here.
+// `dhcpd -T`: like ISC, a damaged record is reported but only an unreadable file fails.
 int checkLeaseFile(const CommandLine& line) {
-  std::cerr << "dhcpd: -T (checking " << line.leaseFile
-            << ") is not available in this build: it comes with the lease store\n";
-  return 1;
+  const auto check = snowboot::dhcpd::leases::checkLeaseFile(line.leaseFile);
+  std::cerr << check.report;
+  return check.readable ? 0 : 1;
 }
 
 }  // namespace
