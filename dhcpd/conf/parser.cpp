@@ -7,12 +7,6 @@
 namespace snowboot::dhcpd::conf {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Statements that only a host, a subnet ... can hold, and what ISC calls each scope.
 bool isDeclarationScope(Scope scope) { return scope != Scope::Conditional; }
 
@@ -236,7 +230,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     skipToSemi();
     return;
   }
-  std::string keyword = lower(t.text);
+  std::string keyword = asciiLower(t.text);
   bool declarations = isDeclarationScope(scope);
   auto notHere = [&](std::string_view what) {
     Token token = next();
@@ -536,7 +530,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     statement.kind = Statement::Kind::Parameter;
     statement.location = token.location;
     statement.name = keyword;
-    statement.args.push_back(lower(next().text));
+    statement.args.push_back(asciiLower(next().text));
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
     return;
@@ -619,7 +613,7 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
       Statement statement;
       statement.kind = Statement::Kind::Parameter;
       statement.location = word.location;
-      statement.name = lower(word.text);
+      statement.name = asciiLower(word.text);
       if (!word.is("dynamic") && !word.is("deleted")) {
         const Token& v = peek();
         if (v.kind != TokenKind::String && v.kind != TokenKind::HexList &&
@@ -783,7 +777,7 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Hardware;
   statement.location = keyword.location;
-  statement.args.push_back(lower(next().text));
+  statement.args.push_back(asciiLower(next().text));
   const Token& address = peek();
   if (address.kind != TokenKind::HexList && address.kind != TokenKind::Number &&
       !address.isHexName()) {
