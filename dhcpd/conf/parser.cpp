@@ -595,6 +595,8 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
   host.location = keyword.location;
   host.name = next().value;
   if (!expectPunct('{')) return skipToSemi();
+  // Room for the usual hardware, fixed-address and an option or two without regrowing.
+  host.body.reserve(4);
   while (true) {
     const Token& t = peek();
     if (t.isPunct('}')) {
@@ -690,7 +692,8 @@ bool Parser::parseAddress(std::string& out, Location& at, std::string_view what)
   }
   Token address = next();
   at = address.location;
-  if (!dhcp::encodeOption("I", std::vector<dhcp::OptionField>{{address.text, false}})) {
+  const dhcp::OptionField field{address.text, false};
+  if (!dhcp::encodeOption("I", {&field, 1})) {
     error(address.location, fmt::format("expected {}, found `{}`", what, address.text),
           "each part of an IPv4 address is 0 to 255");
     return false;
@@ -792,7 +795,8 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
       addressToken.text += next().text;
     }
   }
-  auto bytes = dhcp::encodeOption("X", std::vector<dhcp::OptionField>{{addressToken.text, false}});
+  const dhcp::OptionField field{addressToken.text, false};
+  auto bytes = dhcp::encodeOption("X", {&field, 1});
   if (!bytes || bytes->size() > 16) {
     error(addressToken.location,
           fmt::format("expected a hardware address (colon-separated hex), found `{}`",
