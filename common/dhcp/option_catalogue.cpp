@@ -664,6 +664,8 @@ std::expected<std::vector<std::uint8_t>, OptionValueError> encodeOption(
   auto parsed = parseFormat(format);
   if (!parsed) return std::unexpected(OptionValueError{OptionValueErrorCode::BadFormat, 0, ""});
   std::vector<std::uint8_t> out;
+  // Addresses, MACs and short texts fit: one allocation instead of growing byte by byte.
+  out.reserve(32);
   std::size_t index = 0;
   const auto& specs = parsed->fields;
   for (int record = 0;; ++record) {

@@ -60,7 +60,8 @@ void Parser::parseClass(std::string_view keyword, std::vector<Statement>& out) {
     } else if (value.kind == TokenKind::HexList || value.kind == TokenKind::Number ||
                value.isHexName()) {
       Token hex = next();
-      auto bytes = dhcp::encodeOption("X", std::vector<dhcp::OptionField>{{hex.text, false}});
+      const dhcp::OptionField field{hex.text, false};
+      auto bytes = dhcp::encodeOption("X", {&field, 1});
       if (!bytes) {
         errorExpected("a string or colon-separated hex list", hex);
         skipToSemi();
