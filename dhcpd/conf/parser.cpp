@@ -49,7 +49,7 @@ Token Parser::next() {
   peek();
   Source& source = *sources_.back();
   Token token = std::move(source.ahead.front());
-  source.ahead.pop_front();
+  source.ahead.erase(source.ahead.begin());
   if (!token.isEnd()) {
     lastEnd_ = token.location;
     lastEnd_.column += static_cast<std::uint32_t>(
