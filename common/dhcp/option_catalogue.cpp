@@ -326,9 +326,9 @@ bool isHostName(std::string_view text) {
   return true;
 }
 
-// "00:07:ab" or "7" -> bytes; each part one or two hex digits.
-std::optional<std::vector<std::uint8_t>> parseHexList(std::string_view text) {
-  std::vector<std::uint8_t> out;
+// "00:07:ab" or "7" -> bytes appended to `out` (no temporary: a MAC per host adds up); false
+// when a part is not one or two hex digits, with `out` then holding a partial value.
+bool appendHexList(std::string_view text, std::vector<std::uint8_t>& out) {
   std::size_t start = 0;
   while (true) {
     auto colon = text.find(':', start);
@@ -339,13 +339,13 @@ std::optional<std::vector<std::uint8_t>> parseHexList(std::string_view text) {
     auto [next, ec] = std::from_chars(part.data(), part.data() + part.size(), byte, 16);
     if (part.empty() || part.size() > 2 || ec != std::errc{} ||
         next != part.data() + part.size()) {
-      return std::nullopt;
+      return false;
     }
     out.push_back(static_cast<std::uint8_t>(byte));
     if (colon == std::string_view::npos) break;
     start = colon + 1;
   }
-  return out;
+  return true;
 }
 
 bool encodeDomain(std::string_view name, std::vector<std::uint8_t>& out) {
@@ -445,9 +445,7 @@ std::optional<OptionValueError> encodeField(const FieldSpec& spec, const OptionF
         out.insert(out.end(), field.text.begin(), field.text.end());
         return std::nullopt;
       }
-      auto bytes = parseHexList(field.text);
-      if (!bytes) return wrong();
-      out.insert(out.end(), bytes->begin(), bytes->end());
+      if (!appendHexList(field.text, out)) return wrong();
       return std::nullopt;
     }
     case 'd':
@@ -664,6 +662,8 @@ std::expected<std::vector<std::uint8_t>, OptionValueError> encodeOption(
   auto parsed = parseFormat(format);
   if (!parsed) return std::unexpected(OptionValueError{OptionValueErrorCode::BadFormat, 0, ""});
   std::vector<std::uint8_t> out;
+  // Addresses, MACs and short texts fit: one allocation instead of growing byte by byte.
+  out.reserve(32);
   std::size_t index = 0;
   const auto& specs = parsed->fields;
   for (int record = 0;; ++record) {

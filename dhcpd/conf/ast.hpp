@@ -75,19 +75,21 @@ struct Statement {
     Interface,      // name
     Ignored,        // parsed and ignored with a warning: text says what (ddns, omapi, key...)
   };
+  // The small fields together, so they share one word instead of padding three (a 50,000-host
+  // file holds 200,000 statements).
   Kind kind = Kind::Parameter;
+  bool flag = false;
+  bool hasElse = false;
   Location location;
   std::string name;
   std::string text;
   std::int64_t number = 0;
-  bool flag = false;
   std::vector<std::string> args;
   std::vector<Location> argLocations;
   std::string value;
   std::vector<Expression> exprs;
   std::vector<Statement> body;
   std::vector<Statement> elseBody;
-  bool hasElse = false;
 };
 
 struct ConfigFile {

@@ -15,7 +15,8 @@ using net::Ipv4Address;
 using net::Ipv4Network;
 
 std::optional<Ipv4Address> address(std::string_view text) {
-  auto bytes = dhcp::encodeOption("I", std::vector<dhcp::OptionField>{{std::string(text), false}});
+  const dhcp::OptionField field{std::string(text), false};
+  auto bytes = dhcp::encodeOption("I", {&field, 1});
   if (!bytes || bytes->size() != 4) return std::nullopt;
   const auto& b = *bytes;
   return Ipv4Address(b[0], b[1], b[2], b[3]);

@@ -28,13 +28,18 @@ bool allHex(std::string_view s) {
   if (s.empty()) return false;
   return std::all_of(s.begin(), s.end(), [](char c) { return isHexDigit(c); });
 }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 const std::string kNoFile = "<input>";
 
 }  // namespace
 
 const std::string& Location::fileName() const { return file ? *file : kNoFile; }
+
+std::string asciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = asciiLower(c);
+  return out;
+}
 
 std::string_view tokenKindName(TokenKind kind) {
   switch (kind) {
@@ -52,7 +57,7 @@ std::string_view tokenKindName(TokenKind kind) {
 bool Token::is(std::string_view keyword) const {
   if (kind != TokenKind::Name || text.size() != keyword.size()) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (lower(text[i]) != lower(keyword[i])) return false;
+    if (asciiLower(text[i]) != asciiLower(keyword[i])) return false;
   }
   return true;
 }

@@ -42,6 +42,12 @@ enum class TokenKind {
 
 std::string_view tokenKindName(TokenKind kind);
 
+// ISC's keywords are ASCII and case-insensitive: lower-case without the locale calls of tolower.
+constexpr char asciiLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+std::string asciiLower(std::string_view text);
+
 struct Token {
   TokenKind kind = TokenKind::End;
   std::string text;   // source text (for String: the text between the quotes, undecoded)

@@ -131,7 +131,7 @@ const ServerParameter* findServerParameter(std::string_view name) {
   char buffer[64];
   if (name.size() > sizeof buffer) return nullptr;
   for (std::size_t i = 0; i < name.size(); ++i) {
-    buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+    buffer[i] = asciiLower(name[i]);
   }
   auto it = byName.find(std::string_view(buffer, name.size()));
   return it == byName.end() ? nullptr : it->second;

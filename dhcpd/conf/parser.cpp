@@ -7,12 +7,6 @@
 namespace snowboot::dhcpd::conf {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Statements that only a host, a subnet ... can hold, and what ISC calls each scope.
 bool isDeclarationScope(Scope scope) { return scope != Scope::Conditional; }
 
@@ -55,7 +49,7 @@ Token Parser::next() {
   peek();
   Source& source = *sources_.back();
   Token token = std::move(source.ahead.front());
-  source.ahead.pop_front();
+  source.ahead.erase(source.ahead.begin());
   if (!token.isEnd()) {
     lastEnd_ = token.location;
     lastEnd_.column += static_cast<std::uint32_t>(
@@ -236,7 +230,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     skipToSemi();
     return;
   }
-  std::string keyword = lower(t.text);
+  std::string keyword = asciiLower(t.text);
   bool declarations = isDeclarationScope(scope);
   auto notHere = [&](std::string_view what) {
     Token token = next();
@@ -536,7 +530,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     statement.kind = Statement::Kind::Parameter;
     statement.location = token.location;
     statement.name = keyword;
-    statement.args.push_back(lower(next().text));
+    statement.args.push_back(asciiLower(next().text));
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
     return;
@@ -601,6 +595,8 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
   host.location = keyword.location;
   host.name = next().value;
   if (!expectPunct('{')) return skipToSemi();
+  // Room for the usual hardware, fixed-address and an option or two without regrowing.
+  host.body.reserve(4);
   while (true) {
     const Token& t = peek();
     if (t.isPunct('}')) {
@@ -619,7 +615,7 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
       Statement statement;
       statement.kind = Statement::Kind::Parameter;
       statement.location = word.location;
-      statement.name = lower(word.text);
+      statement.name = asciiLower(word.text);
       if (!word.is("dynamic") && !word.is("deleted")) {
         const Token& v = peek();
         if (v.kind != TokenKind::String && v.kind != TokenKind::HexList &&
@@ -696,7 +692,8 @@ bool Parser::parseAddress(std::string& out, Location& at, std::string_view what)
   }
   Token address = next();
   at = address.location;
-  if (!dhcp::encodeOption("I", std::vector<dhcp::OptionField>{{address.text, false}})) {
+  const dhcp::OptionField field{address.text, false};
+  if (!dhcp::encodeOption("I", {&field, 1})) {
     error(address.location, fmt::format("expected {}, found `{}`", what, address.text),
           "each part of an IPv4 address is 0 to 255");
     return false;
@@ -783,7 +780,7 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Hardware;
   statement.location = keyword.location;
-  statement.args.push_back(lower(next().text));
+  statement.args.push_back(asciiLower(next().text));
   const Token& address = peek();
   if (address.kind != TokenKind::HexList && address.kind != TokenKind::Number &&
       !address.isHexName()) {
@@ -798,7 +795,8 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
       addressToken.text += next().text;
     }
   }
-  auto bytes = dhcp::encodeOption("X", std::vector<dhcp::OptionField>{{addressToken.text, false}});
+  const dhcp::OptionField field{addressToken.text, false};
+  auto bytes = dhcp::encodeOption("X", {&field, 1});
   if (!bytes || bytes->size() > 16) {
     error(addressToken.location,
           fmt::format("expected a hardware address (colon-separated hex), found `{}`",

@@ -255,8 +255,7 @@ bool Parser::parsePrimary(Expression& out) {
     case TokenKind::Name: break;
   }
   Token word = next();
-  std::string name = word.text;
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string name = asciiLower(word.text);
   out.text = name;
   using K = Expression::Kind;
   auto simple = [&](K kind, ExprType type) {

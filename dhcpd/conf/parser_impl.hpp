@@ -2,7 +2,6 @@
 // The parser's internals, shared by parser.cpp (declarations and statements),
 // parser_options.cpp (options, option definitions, parameters) and parser_expressions.cpp.
 
-#include <deque>
 #include <memory>
 #include <set>
 #include <string>
@@ -29,12 +28,16 @@ class Parser {
 
  private:
   struct Source {
+    // The parser looks at most two tokens ahead. Reserved once, the lookahead never
+    // reallocates (a std::deque allocated and freed a block every few tokens).
+    static constexpr std::size_t kLookahead = 4;
+    Source() { ahead.reserve(kLookahead); }
     std::string text;
     std::unique_ptr<Lexer> lexer;
-    std::deque<Token> ahead;
+    std::vector<Token> ahead;
   };
 
-  // Tokens. A reference from peek() dies when that token is consumed: copy what outlives it.
+  // Tokens. A reference from peek() dies at the next next(): copy what outlives it.
   const Token& peek(std::size_t n = 0);
   Token next();
   bool atPunct(char c) { return peek().isPunct(c); }

@@ -9,12 +9,6 @@
 namespace snowboot::dhcpd::conf {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Whether the value at `index` (> 0) must follow a comma, as ISC's parser reads arrays:
 // commas separate the records of an array ('A') and the elements of a trailing array ('a'),
 // and appear nowhere else.
@@ -252,7 +246,7 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
       begin = kPrefixModes;
       end = std::end(kPrefixModes);
     }
-    std::string word = fields.size() == 1 ? lower(fields[0].text) : "";
+    std::string word = fields.size() == 1 ? asciiLower(fields[0].text) : "";
     if (word == "ad_hoc") word = "ad-hoc";
     if (fields.size() != 1 || fields[0].quoted || std::find(begin, end, word) == end) {
       std::string choices;
@@ -489,7 +483,7 @@ bool Parser::parseOptionType(std::string& format, bool inArray, bool inRecord) {
     return false;
   }
   Token word = next();
-  std::string type = lower(word.text);
+  std::string type = asciiLower(word.text);
   if (type == "unsigned" || type == "signed" || type == "integer") {
     bool isSigned = type != "unsigned";
     if (type != "integer") {

@@ -8,12 +8,6 @@
 namespace snowboot::dhcpd::conf {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool isBase64(std::string_view text) {
   std::size_t data = 0;
   std::size_t pad = 0;
@@ -66,7 +60,8 @@ void Parser::parseClass(std::string_view keyword, std::vector<Statement>& out) {
     } else if (value.kind == TokenKind::HexList || value.kind == TokenKind::Number ||
                value.isHexName()) {
       Token hex = next();
-      auto bytes = dhcp::encodeOption("X", std::vector<dhcp::OptionField>{{hex.text, false}});
+      const dhcp::OptionField field{hex.text, false};
+      auto bytes = dhcp::encodeOption("X", {&field, 1});
       if (!bytes) {
         errorExpected("a string or colon-separated hex list", hex);
         skipToSemi();
@@ -117,7 +112,7 @@ void Parser::parseClassBody(Statement& cls, bool subclass) {
       Token word = next();
       bool spawn = word.is("spawn");
       if (subclass) {
-        error(word.location, fmt::format("invalid {} in a subclass", lower(word.text)));
+        error(word.location, fmt::format("invalid {} in a subclass", asciiLower(word.text)));
         skipToSemi();
         continue;
       }
@@ -227,8 +222,8 @@ void Parser::parsePermit(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Permit;
   statement.location = word.location;
-  statement.text = lower(word.text);
-  statement.args.push_back(lower(next().text));
+  statement.text = asciiLower(word.text);
+  statement.args.push_back(asciiLower(next().text));
   if (!expectSemi()) return skipToSemi();
   if (statement.args[0] == "client-updates" && !warnedDdns_) {
     warnedDdns_ = true;
@@ -244,23 +239,23 @@ void Parser::parsePoolPermit(std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Permit;
   statement.location = word.location;
-  statement.text = lower(word.text);
+  statement.text = asciiLower(word.text);
   statement.flag = true;  // a pool permit
   const Token& key = peek();
   bool needClients = true;
   if (key.is("unknown-clients") || key.is("known-clients")) {
-    statement.args.push_back(lower(next().text));
+    statement.args.push_back(asciiLower(next().text));
     needClients = false;
   } else if (key.is("unknown") || key.is("known") || key.is("authenticated") ||
              key.is("unauthenticated") || key.is("all")) {
-    statement.args.push_back(lower(next().text));
+    statement.args.push_back(asciiLower(next().text));
   } else if (key.is("dynamic")) {
-    statement.args.push_back(lower(next().text));
+    statement.args.push_back(asciiLower(next().text));
     if (!peek().is("bootp")) {
       errorExpected("`bootp`", peek());
       return skipToSemi();
     }
-    statement.args.push_back(lower(next().text));
+    statement.args.push_back(asciiLower(next().text));
   } else if (key.is("members")) {
     next();
     if (!peek().is("of")) {
@@ -371,7 +366,7 @@ void Parser::parseLog(std::vector<Statement>& out) {
   const Token& first = peek();
   if ((first.is("fatal") || first.is("error") || first.is("info") || first.is("debug")) &&
       peek(1).isPunct(',')) {
-    statement.text = lower(next().text);
+    statement.text = asciiLower(next().text);
     next();
   }
   Expression value;
@@ -394,7 +389,7 @@ void Parser::parseOn(Scope scope, std::vector<Statement>& out) {
       errorExpected("`commit`, `release` or `expiry`", e);
       return skipToSemi();
     }
-    events += (events.empty() ? "" : " or ") + lower(next().text);
+    events += (events.empty() ? "" : " or ") + asciiLower(next().text);
     if (!peek().is("or")) break;
     next();
   }

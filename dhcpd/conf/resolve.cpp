@@ -6,8 +6,8 @@ namespace snowboot::dhcpd::conf {
 namespace {
 
 bool isAddress(std::string_view text) {
-  return dhcp::encodeOption("I", std::vector<dhcp::OptionField>{{std::string(text), false}})
-      .has_value();
+  const dhcp::OptionField field{std::string(text), false};
+  return dhcp::encodeOption("I", {&field, 1}).has_value();
 }
 
 class Resolver {
