@@ -1,6 +1,7 @@
 #!/bin/bash
 # The dhcpd binary's command line as admins and init scripts call it: -t success text and exit
-# status, located errors, a missing file, -6 refused, -T and serving saying what they lack.
+# status, located errors, a missing file, -6 refused, -T on lease files,
+# serving's start-up failures.
 # Usage: dhcpd_cli_test.sh DHCPD REPO_ROOT
 set -u
 dhcpd=$1
@@ -44,15 +45,22 @@ check "-t on a missing file" 1 "^Can't open $tmp/none.conf: No such file or dire
   "$dhcpd" -t -cf "$tmp/none.conf"
 check "-6 is refused" 1 "DHCPv6 is not supported by snowboot" -- "$dhcpd" -6 -t -cf "$conf/01-debian-wiki-pxe.conf"
 check "unknown flags are refused with usage" 1 "Usage: dhcpd" -- "$dhcpd" -frobnicate
-check "-T says the lease check is not in this build" 1 "-T .* not available" -- \
-  "$dhcpd" -T -lf "$tmp/dhcpd.leases"
-check "serving says it is not implemented, after checking the config" 1 \
-  "cannot serve DHCP yet" -- "$dhcpd" -f -d -cf "$conf/01-debian-wiki-pxe.conf" -lf "$tmp/l" --no-pid eth0
+printf 'lease 10.0.0.5 {\n  starts 4 2026/11/26 07:00:00;\n  ends 4 2026/11/26 08:00:00;\n  binding state active;\n}\n' >"$tmp/good.leases"
+check "-T on a good lease file" 0 "good.leases: 1 lease records, 1 leases, 0 host records, 0 errors" \
+  -- "$dhcpd" -T -lf "$tmp/good.leases"
+printf 'lease 10.0.0.5 {\n  starts 4 2026/11/26 07:00:00\n}\n' >"$tmp/bad.leases"
+check "-T on a bad lease file: ISC's message and status 1" 1 "bad.leases line 3: expecting a semicolon" \
+  -- "$dhcpd" -T -lf "$tmp/bad.leases"
+# Serving is exercised in network namespaces (differential_test.sh); here only failures before
+# any socket is opened, so nothing is ever sent on this host's interfaces.
+check "serving with a lease file that cannot be opened fails before listening" 1 \
+  "^Can't open lease database $tmp/no/dir/l" -- \
+  "$dhcpd" -f -d -cf "$conf/01-debian-wiki-pxe.conf" -lf "$tmp/no/dir/l" --no-pid eth0
 printf 'subnet 10.0.0.0 netmask 255.0.0.0 { }\nhost a { fixed-address localhost; }\nhost b { fixed-address nosuch.invalid; }\n' >"$tmp/names.conf"
 check "-t does not resolve host names (nor does ISC's)" 0 "^Config file:" -- \
   "$dhcpd" -t -cf "$tmp/names.conf"
 check "starting resolves them: a name that does not resolve is a located error" 1 \
   "names.conf line 3, column 24: host name nosuch.invalid does not resolve" -- \
-  "$dhcpd" -f -d -cf "$tmp/names.conf" -lf "$tmp/l" --no-pid
+  "$dhcpd" -f -d -cf "$tmp/names.conf" -lf "$tmp/no/dir/l" --no-pid
 check "--version" 0 "^snowboot dhcpd " -- "$dhcpd" --version
 [ $failed -eq 0 ]
