@@ -251,7 +251,9 @@ const Host* ConfigModel::hostByClientId(std::string_view clientId) const {
 std::vector<leases::AddressRange> ConfigModel::allRanges() const {
   std::vector<leases::AddressRange> out;
   for (const auto& subnet : subnets) {
-    for (const auto& pool : subnet.pools) out.insert(out.end(), pool.ranges.begin(), pool.ranges.end());
+    for (const auto& pool : subnet.pools) {
+      out.insert(out.end(), pool.ranges.begin(), pool.ranges.end());
+    }
   }
   return out;
 }

@@ -74,6 +74,25 @@ struct Engine::Client {
 
 namespace {
 
+bool isOn(const Effective& effective, const std::string& name) {
+  auto value = effective.text(name);
+  return value && (*value == "on" || *value == "true");
+}
+
+// `deny booting;` / `ignore booting;` in a host (or any scope): the client is not served.
+bool bootingDenied(const Effective& effective) {
+  auto found = effective.permits.find("booting");
+  return found != effective.permits.end() && found->second != "allow";
+}
+
+// `use-host-decl-names on;`: a declared host is told its declaration's name (option 12).
+void addHostName(Effective& effective, const Host* host) {
+  if (host && isOn(effective, "use-host-decl-names") &&
+      !effective.options.contains(dhcp::option::kHostName)) {
+    effective.options[dhcp::option::kHostName].assign(host->name.begin(), host->name.end());
+  }
+}
+
 // Runs the scopes that apply, outermost first, each statement list once: the subnet's chain (or
 // the pool's, which extends it), the classes the client is in, then the host's.
 Effective resolveScopes(const ConfigModel& config, const ScopeChain& chain, const Host* host,
@@ -92,6 +111,7 @@ Effective resolveScopes(const ConfigModel& config, const ScopeChain& chain, cons
   if (host) {
     for (const auto* list : host->chain) run(list);
   }
+  addHostName(effective, host);
   return effective;
 }
 
@@ -135,7 +155,9 @@ std::uint32_t leaseTime(const dhcp::Message& request, const Effective& effective
   auto maxTime = effective.number("max-lease-time").value_or(kDefaultMaxLeaseTime);
   auto minTime = effective.number("min-lease-time").value_or(0);
   std::uint32_t time = defaultTime;
-  if (auto asked = optionNumber(request, dhcp::option::kLeaseTime)) time = std::min(*asked, maxTime);
+  if (auto asked = optionNumber(request, dhcp::option::kLeaseTime)) {
+    time = std::min(*asked, maxTime);
+  }
   time = std::max(time, minTime);
   return time;
 }
@@ -341,6 +363,10 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
     plan.subnet = config_.subnetFor(plan.yiaddr);
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
+  if (bootingDenied(effective)) {
+    outcome.log.back() += ": booting disallowed";
+    return outcome;
+  }
   if (!client.host && effective.permits.contains("unknown-clients") &&
       effective.permits["unknown-clients"] != "allow") {
     outcome.log.back() += ": unknown client";
@@ -441,6 +467,10 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     chain = &pool->chain;
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
+  if (bootingDenied(effective)) {
+    outcome.log.back() += ": booting disallowed";
+    return outcome;
+  }
   plan.leaseTime = leaseTime(request, effective);
   if (fixed) plan.leaseTime = effective.number("default-lease-time").value_or(kDefaultLeaseTime);
   outcome.reply = buildReply(request, *client.arrival, effective, plan, false);
@@ -543,6 +573,10 @@ Outcome Engine::bootp(const Client& client) {
     return outcome;
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
+  if (bootingDenied(effective)) {
+    outcome.log.back() += ": booting disallowed";
+    return outcome;
+  }
   if (effective.permits.contains("bootp") && effective.permits["bootp"] != "allow") {
     outcome.log.back() += ": BOOTP from dynamic client and no dynamic leases";
     return outcome;

@@ -38,7 +38,9 @@ std::optional<std::int64_t> evaluateNumber(const Expression& expression,
     std::size_t width = static_cast<std::size_t>(expression.number) / 8;
     if (!data || width == 0 || data->size() < width) return std::nullopt;
     std::int64_t value = 0;
-    for (std::size_t i = 0; i < width; ++i) value = value << 8 | static_cast<std::uint8_t>((*data)[i]);
+    for (std::size_t i = 0; i < width; ++i) {
+      value = value << 8 | static_cast<std::uint8_t>((*data)[i]);
+    }
     return value;
   }
   return std::nullopt;

@@ -35,7 +35,8 @@ struct Effective {
   std::optional<std::string> text(const std::string& name) const;
 };
 
-std::optional<bool> evaluateBoolean(const conf::Expression& expression, const PacketContext& context);
+std::optional<bool> evaluateBoolean(const conf::Expression& expression,
+                                    const PacketContext& context);
 std::optional<std::string> evaluateData(const conf::Expression& expression,
                                         const PacketContext& context);
 

@@ -21,7 +21,10 @@ out=$work/replies
 mkdir -p "$out"
 server_pid=
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null || true
+  fi
   ip netns delete "$server_ns" 2>/dev/null || true
   ip netns delete "$client_ns" 2>/dev/null || true
   [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"

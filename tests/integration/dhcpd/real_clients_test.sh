@@ -16,7 +16,10 @@ client=sb-rc-c-$$
 work=$(mktemp -d /tmp/snowboot-rc-XXXXXX)
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   ip netns delete "$server" 2>/dev/null || true
   ip netns delete "$client" 2>/dev/null || true
   rm -rf "$work"
@@ -60,7 +63,8 @@ wait_for "$work/dhcpd.log" "^Listening on LPF/s0/"
 # busybox udhcpc: unicast replies, then with the broadcast flag.
 cat >"$work/udhcpc.script" <<SCRIPT
 #!/bin/sh
-[ "\$1" = bound ] && echo "ip=\$ip mask=\$mask router=\$router dns=\$dns domain=\$domain lease=\$lease siaddr=\$siaddr boot_file=\$boot_file" >"$work/udhcpc.lease"
+[ "\$1" = bound ] && echo "ip=\$ip mask=\$mask router=\$router dns=\$dns domain=\$domain" \
+  "lease=\$lease siaddr=\$siaddr boot_file=\$boot_file" >"$work/udhcpc.lease"
 exit 0
 SCRIPT
 chmod +x "$work/udhcpc.script"
@@ -69,8 +73,10 @@ for flags in "" "-B"; do
   timeout 30 ip netns exec "$client" busybox udhcpc -i c0 -f -q -n -t 5 -T 1 $flags \
     -O router -O dns -O domain -s "$work/udhcpc.script" >"$work/udhcpc.log" 2>&1 \
     || fail "udhcpc $flags got no lease: $(cat "$work/udhcpc.log")"
-  grep -Eqx "ip=192.168.7.1[0-4][0-9] mask=24 router=192.168.7.1 dns=192.168.7.1 domain=pxelab.test lease=600 siaddr=192.168.7.1 boot_file=pxelinux.0" \
-    "$work/udhcpc.lease" || fail "udhcpc $flags bound with: $(cat "$work/udhcpc.lease")"
+  want="ip=192.168.7.1[0-4][0-9] mask=24 router=192.168.7.1 dns=192.168.7.1 domain=pxelab.test"
+  want+=" lease=600 siaddr=192.168.7.1 boot_file=pxelinux.0"
+  grep -Eqx "$want" "$work/udhcpc.lease" \
+    || fail "udhcpc $flags bound with: $(cat "$work/udhcpc.lease")"
   echo "ok   udhcpc $flags: $(cat "$work/udhcpc.lease")"
 done
 
@@ -79,7 +85,9 @@ ip -n "$client" link set c0 address 02:00:00:00:77:02
 cat >"$work/dhclient.script" <<SCRIPT
 #!/bin/sh
 case "\$reason" in BOUND|RENEW|REBOOT)
-  echo "ip=\$new_ip_address mask=\$new_subnet_mask routers=\$new_routers dns=\$new_domain_name_servers domain=\$new_domain_name lease=\$new_dhcp_lease_time server=\$new_dhcp_server_identifier file=\$new_filename" >"$work/dhclient.lease";;
+  echo "ip=\$new_ip_address mask=\$new_subnet_mask routers=\$new_routers" \
+    "dns=\$new_domain_name_servers domain=\$new_domain_name lease=\$new_dhcp_lease_time" \
+    "server=\$new_dhcp_server_identifier file=\$new_filename" >"$work/dhclient.lease";;
 esac
 exit 0
 SCRIPT
@@ -88,8 +96,10 @@ ip netns exec "$client" dhclient -d -4 -sf "$work/dhclient.script" -lf "$work/dh
   -pf "$work/dhclient.pid" c0 >"$work/dhclient.log" 2>&1 &
 pids+=($!)
 wait_for "$work/dhclient.lease" "^ip="
-grep -Eqx "ip=192.168.7.1[0-4][0-9] mask=255.255.255.0 routers=192.168.7.1 dns=192.168.7.1 domain=pxelab.test lease=600 server=192.168.7.1 file=pxelinux.0" \
-  "$work/dhclient.lease" || fail "dhclient bound with: $(cat "$work/dhclient.lease")"
+common="mask=255.255.255.0 routers=192.168.7.1 dns=192.168.7.1 domain=pxelab.test lease=600"
+common+=" server=192.168.7.1"
+grep -Eqx "ip=192.168.7.1[0-4][0-9] $common file=pxelinux.0" "$work/dhclient.lease" \
+  || fail "dhclient bound with: $(cat "$work/dhclient.lease")"
 echo "ok   dhclient: $(cat "$work/dhclient.lease")"
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
 
@@ -99,7 +109,9 @@ ip -n "$client" link set c0 address 02:00:00:00:77:03
 cat >"$work/dhcpcd.script" <<SCRIPT
 #!/bin/sh
 case "\$reason" in BOUND|REBOOT)
-  echo "ip=\$new_ip_address mask=\$new_subnet_mask routers=\$new_routers dns=\$new_domain_name_servers domain=\$new_domain_name lease=\$new_dhcp_lease_time server=\$new_dhcp_server_identifier" >"$work/dhcpcd.lease";;
+  echo "ip=\$new_ip_address mask=\$new_subnet_mask routers=\$new_routers" \
+    "dns=\$new_domain_name_servers domain=\$new_domain_name lease=\$new_dhcp_lease_time" \
+    "server=\$new_dhcp_server_identifier" >"$work/dhcpcd.lease";;
 esac
 exit 0
 SCRIPT
@@ -108,8 +120,8 @@ printf 'option domain_name_servers, domain_name, routers\n' >"$work/dhcpcd.conf"
 timeout 40 ip netns exec "$client" dhcpcd -f "$work/dhcpcd.conf" -4 -1 -B --noarp -t 30 \
   -c "$work/dhcpcd.script" c0 >"$work/dhcpcd.log" 2>&1 || fail "dhcpcd: $(cat "$work/dhcpcd.log")"
 [ -f "$work/dhcpcd.lease" ] || fail "dhcpcd never bound: $(cat "$work/dhcpcd.log")"
-grep -Eqx "ip=192.168.7.1[0-4][0-9] mask=255.255.255.0 routers=192.168.7.1 dns=192.168.7.1 domain=pxelab.test lease=600 server=192.168.7.1" \
-  "$work/dhcpcd.lease" || fail "dhcpcd bound with: $(cat "$work/dhcpcd.lease")"
+grep -Eqx "ip=192.168.7.1[0-4][0-9] $common" "$work/dhcpcd.lease" \
+  || fail "dhcpcd bound with: $(cat "$work/dhcpcd.lease")"
 echo "ok   dhcpcd: $(cat "$work/dhcpcd.lease")"
 
 # Every ACK was made durable: the lease file names each client's hardware address.

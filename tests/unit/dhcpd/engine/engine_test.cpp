@@ -298,5 +298,6 @@ TEST_CASE("a client on no declared network gets no answer", "[engine]") {
   server.arrival.serverAddress = net::Ipv4Address(172, 16, 0, 1);
   auto outcome = server.handle(discover(1, 1), kNow);
   CHECK_FALSE(outcome.reply);
-  CHECK(outcome.log.back() == "DHCPDISCOVER from 52:54:00:00:00:01 via s0: unknown network segment");
+  CHECK(outcome.log.back() ==
+        "DHCPDISCOVER from 52:54:00:00:00:01 via s0: unknown network segment");
 }

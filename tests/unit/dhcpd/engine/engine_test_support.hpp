@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include <catch2/catch.hpp>
+
 #include "common/dhcp/message.hpp"
 #include "dhcpd/conf/checker.hpp"
 #include "dhcpd/conf/parser.hpp"
@@ -21,6 +23,11 @@ inline std::shared_ptr<const conf::ParseResult> parse(std::string text) {
         return std::unexpected(std::string("no includes in tests"));
       }));
   conf::checkConfig(*result);
+  // A test config with errors would be served half-parsed: say so instead.
+  std::string messages;
+  for (const auto& diagnostic : result->diagnostics) messages += conf::formatDiagnostic(diagnostic);
+  INFO(messages);
+  REQUIRE(result->ok());
   return result;
 }
 
