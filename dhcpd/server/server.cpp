@@ -1,5 +1,6 @@
 #include "dhcpd/server/server.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <boost/asio/post.hpp>
@@ -91,6 +92,14 @@ void Server::stop() {
 }
 
 void Server::replaceConfig(std::shared_ptr<const engine::ConfigModel> config) {
+  auto old = config_->allRanges();
+  for (const auto& range : config->allRanges()) {
+    if (std::find(old.begin(), old.end(), range) != old.end()) continue;
+    if (auto added = store_->addRange(range); !added) {
+      logger_.error("range {} {} not served: {}", range.first.toString(), range.last.toString(),
+                    added.error().detail);
+    }
+  }
   config_ = std::move(config);
   refreshInterfaces();
 }
