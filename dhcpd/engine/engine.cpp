@@ -274,6 +274,12 @@ dhcp::Message buildReply(const dhcp::Message& request, const Arrival& arrival,
       if (!skip(code)) reply.options.set(code, data);
     }
   }
+  // RFC 3046: a relay's agent information goes back to it unchanged, last, as ISC echoes it.
+  if (!request.giaddr.isAny()) {
+    if (const auto* agent = request.options.find(dhcp::option::kRelayAgentInformation)) {
+      reply.options.set(agent->code, agent->data);
+    }
+  }
   return reply;
 }
 
@@ -423,6 +429,11 @@ Outcome Engine::request(const Client& client, leases::Time now) {
                       addressBytes(client.arrival->serverAddress));
     std::string text = "requested address not available";
     reply.options.set(dhcp::option::kMessage, std::vector<std::uint8_t>(text.begin(), text.end()));
+    if (!request.giaddr.isAny()) {
+      if (const auto* agent = request.options.find(dhcp::option::kRelayAgentInformation)) {
+        reply.options.set(agent->code, agent->data);
+      }
+    }
     outcome.reply = std::move(reply);
     outcome.destination = replyDestination(request, *outcome.reply);
     outcome.log.push_back(

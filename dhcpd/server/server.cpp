@@ -130,7 +130,9 @@ void Server::refreshInterfaces() {
       existing->second.choice = choice;  // the address may have changed
       continue;
     }
-    auto socket = io::PacketSocket::open(choice.name);
+    io::PacketSocket::Settings capture;
+    capture.filter = fmt::format("ip and udp dst port {}", settings_.serverPort);
+    auto socket = io::PacketSocket::open(choice.name, capture);
     if (!socket) {
       logger_.error("Can't listen on {}: {}", choice.name, socket.error().message());
       continue;

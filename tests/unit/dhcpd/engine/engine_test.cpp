@@ -301,3 +301,19 @@ TEST_CASE("a client on no declared network gets no answer", "[engine]") {
   CHECK(outcome.log.back() ==
         "DHCPDISCOVER from 52:54:00:00:00:01 via s0: unknown network segment");
 }
+
+TEST_CASE("a relay's agent information (option 82) is echoed last", "[engine]") {
+  Server server(kLabConfig);
+  auto message = discover(7, 0x1007);
+  message.giaddr = net::Ipv4Address(10, 99, 0, 1);
+  message.options.set(dhcp::option::kRelayAgentInformation, {1, 3, 'p', 'o', 'e'});
+  auto outcome = server.handle(message, kNow);
+  REQUIRE(outcome.reply);
+  CHECK(codes(*outcome.reply) == "53,54,51,1,3,6,15,82");
+  CHECK(outcome.reply->options.find(82)->data ==
+        std::vector<std::uint8_t>{1, 3, 'p', 'o', 'e'});
+  // Not from a relay: nothing to echo.
+  auto direct = discover(8, 1);
+  direct.options.set(dhcp::option::kRelayAgentInformation, {1, 1, 'x'});
+  CHECK_FALSE(server.handle(direct, kNow).reply->options.contains(82));
+}
