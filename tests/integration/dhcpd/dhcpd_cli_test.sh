@@ -45,12 +45,14 @@ check "-t on a missing file" 1 "^Can't open $tmp/none.conf: No such file or dire
   "$dhcpd" -t -cf "$tmp/none.conf"
 check "-6 is refused" 1 "DHCPv6 is not supported by snowboot" -- "$dhcpd" -6 -t -cf "$conf/01-debian-wiki-pxe.conf"
 check "unknown flags are refused with usage" 1 "Usage: dhcpd" -- "$dhcpd" -frobnicate
-printf 'lease 10.0.0.5 {\n  starts 4 2026/11/26 07:00:00;\n  ends 4 2026/11/26 08:00:00;\n  binding state active;\n}\n' >"$tmp/good.leases"
-check "-T on a good lease file" 0 "good.leases: 1 lease records, 1 leases, 0 host records, 0 errors" \
+printf 'lease 10.0.0.5 {\n  starts 4 2026/11/26 07:00:00;\n  ends 4 2026/11/26 08:00:00;\n%s\n}\n' \
+  '  binding state active;' >"$tmp/good.leases"
+check "-T on a good lease file" 0 \
+  "good.leases: 1 lease records, 1 leases, 0 host records, 0 errors" \
   -- "$dhcpd" -T -lf "$tmp/good.leases"
 printf 'lease 10.0.0.5 {\n  starts 4 2026/11/26 07:00:00\n}\n' >"$tmp/bad.leases"
-check "-T on a bad lease file: ISC's message and status 1" 1 "bad.leases line 3: expecting a semicolon" \
-  -- "$dhcpd" -T -lf "$tmp/bad.leases"
+check "-T on a bad lease file: ISC's message and status 1" 1 \
+  "bad.leases line 3: expecting a semicolon" -- "$dhcpd" -T -lf "$tmp/bad.leases"
 # Serving is exercised in network namespaces (differential_test.sh); here only failures before
 # any socket is opened, so nothing is ever sent on this host's interfaces.
 check "serving with a lease file that cannot be opened fails before listening" 1 \
