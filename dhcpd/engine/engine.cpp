@@ -66,6 +66,9 @@ struct Engine::Client {
   std::string from;   // "52:54:00:00:00:01 (name)"
   std::string via;    // "s0" or the relay's address
 
+  // Who the client is for the offer book: its client identifier, else its hardware address.
+  std::string key() const { return uid.empty() ? "hw:" + hardware.key() : "id:" + uid; }
+
   bool owns(const Lease& lease) const {
     if (!uid.empty() && !lease.uid.empty()) return lease.uid == uid;
     return !lease.hardware.empty() && lease.hardware == hardware;
@@ -334,7 +337,16 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
     auto mine = client.uid.empty() ? store_.findByHardware(client.hardware)
                                    : store_.findByClientId(client.uid);
     if (mine.empty() && !client.uid.empty()) mine = store_.findByHardware(client.hardware);
+    // An offer still held for this client comes first: a repeated DISCOVER gets the same one.
+    if (auto offered = offers_.offeredTo(client.key(), now)) {
+      const auto* candidate = poolOf(client.shared, *offered);
+      if (candidate && poolPermits(*candidate, client.context, false)) {
+        plan.yiaddr = *offered;
+        pool = candidate;
+      }
+    }
     for (const auto& lease : mine) {
+      if (pool) break;
       if (lease.abandoned() || !client.owns(lease)) continue;
       const auto* candidate = poolOf(client.shared, lease.address);
       if (candidate && poolPermits(*candidate, client.context, false)) {
@@ -364,6 +376,7 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
       }
       plan.yiaddr = *address;
       pool = poolOf(client.shared, *address);
+      offers_.remember(*address, client.key(), now + std::chrono::seconds(kOfferHold));
     }
     chain = &pool->chain;
     plan.subnet = config_.subnetFor(plan.yiaddr);
@@ -469,6 +482,10 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     if (!pool || !poolPermits(*pool, client.context, false)) {
       return nak("address not available");
     }
+    auto holder = offers_.holder(address, now);
+    if (!mine && holder && *holder != client.key()) {
+      return nak("address offered to another client");
+    }
     if (!mine && !(free && serverId)) {
       if (lease && !free) return nak("lease owned by another client");
       // INIT-REBOOT or RENEWING without a lease we know: stay silent as ISC does.
@@ -487,6 +504,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
   outcome.reply = buildReply(request, *client.arrival, effective, plan, false);
   outcome.destination = replyDestination(request, *outcome.reply);
   if (!fixed) {
+    offers_.forget(address);
     outcome.commits.push_back(makeLease(address, client.hardware, client.uid, request, now,
                                         *plan.leaseTime, BindingState::Active));
   }

@@ -10,6 +10,7 @@
 #include "dhcpd/engine/config_model.hpp"
 #include "dhcpd/engine/destination.hpp"
 #include "dhcpd/engine/evaluate.hpp"
+#include "dhcpd/engine/offer_book.hpp"
 #include "dhcpd/leases/lease_store.hpp"
 
 namespace snowboot::dhcpd::engine {
@@ -37,7 +38,8 @@ inline constexpr std::uint32_t kOfferHold = 120;
 
 class Engine {
  public:
-  Engine(const ConfigModel& config, leases::LeaseStore& store) : config_(config), store_(store) {}
+  Engine(const ConfigModel& config, leases::LeaseStore& store, OfferBook& offers)
+      : config_(config), store_(store), offers_(offers) {}
 
   Outcome handle(const dhcp::Message& request, const Arrival& arrival, leases::Time now);
 
@@ -52,6 +54,7 @@ class Engine {
 
   const ConfigModel& config_;
   leases::LeaseStore& store_;
+  OfferBook& offers_;
 };
 
 }  // namespace snowboot::dhcpd::engine

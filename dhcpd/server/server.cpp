@@ -177,7 +177,7 @@ void Server::onFrame(Served& served, std::span<const std::uint8_t> frame) {
                   udp->header.sourceAddress.toString(), dhcp::toString(request.error().code));
     return;
   }
-  engine::Engine engine(*config_, *store_);
+  engine::Engine engine(*config_, *store_, offers_);
   engine::Arrival arrival{served.choice.name, served.choice.address};
   auto outcome = engine.handle(*request, arrival, now());
   execute(served, *request, std::move(outcome));
@@ -309,6 +309,7 @@ void Server::scheduleExpiry() {
   expiryTimer_.async_wait([this, alive = alive_](auto error) {
     if (error || !*alive) return;
     store_->expire(now());
+    offers_.expire(now());
     scheduleExpiry();
   });
 }

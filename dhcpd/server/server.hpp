@@ -67,6 +67,7 @@ class Server {
   Settings settings_;
   std::shared_ptr<const engine::ConfigModel> config_;
   std::unique_ptr<leases::FileLeaseStore> store_;
+  engine::OfferBook offers_;
   std::optional<io::UdpSocket> udp_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> udpStream_;
   std::optional<io::LinkMonitor> monitor_;

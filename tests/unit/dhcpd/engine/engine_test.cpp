@@ -317,3 +317,35 @@ TEST_CASE("a relay's agent information (option 82) is echoed last", "[engine]") 
   direct.options.set(dhcp::option::kRelayAgentInformation, {1, 1, 'x'});
   CHECK_FALSE(server.handle(direct, kNow).reply->options.contains(82));
 }
+
+TEST_CASE("a repeated DISCOVER gets the same offer; others cannot take it", "[engine]") {
+  Server server(kLabConfig);
+  auto first = server.handle(discover(1, 1), kNow);
+  auto again = server.handle(discover(1, 2), kNow + std::chrono::seconds(4));
+  REQUIRE(first.reply);
+  REQUIRE(again.reply);
+  CHECK(again.reply->yiaddr == first.reply->yiaddr);
+  CHECK(server.offers.size() == 1);
+  // Another client asking for that held address with our server id is refused.
+  auto thief = server.handle(requestFor(2, 3, first.reply->yiaddr, kServer), kNow);
+  REQUIRE(thief.reply);
+  CHECK(thief.reply->messageType() == MessageType::Nak);
+  // The client it was offered to gets it, and the offer is done with.
+  auto ack = server.handle(requestFor(1, 4, first.reply->yiaddr, kServer), kNow);
+  REQUIRE(ack.reply);
+  CHECK(ack.reply->messageType() == MessageType::Ack);
+  CHECK(server.offers.size() == 0);
+}
+
+TEST_CASE("an offer not taken within the hold is forgotten", "[engine]") {
+  OfferBook book;
+  net::Ipv4Address address(192, 168, 0, 100);
+  book.remember(address, "hw:a", kNow + std::chrono::seconds(120));
+  CHECK(book.offeredTo("hw:a", kNow) == address);
+  CHECK(book.holder(address, kNow) == "hw:a");
+  CHECK_FALSE(book.offeredTo("hw:a", kNow + std::chrono::seconds(120)));
+  book.remember(net::Ipv4Address(192, 168, 0, 101), "hw:a", kNow + std::chrono::seconds(120));
+  CHECK_FALSE(book.holder(address, kNow));  // one offer per client
+  book.expire(kNow + std::chrono::seconds(121));
+  CHECK(book.size() == 0);
+}

@@ -36,7 +36,7 @@ struct Server {
     for (const auto& range : model.allRanges()) (void)store.addRange(range);
   }
   Outcome handle(const dhcp::Message& request, leases::Time now) {
-    Engine engine(model, store);
+    Engine engine(model, store, offers);
     auto outcome = engine.handle(request, arrival, now);
     for (const auto& lease : outcome.commits) store.commit(lease, [](const auto&) {});
     if (outcome.release) store.release(*outcome.release, now, [](const auto&) {});
@@ -44,6 +44,7 @@ struct Server {
   }
   ConfigModel model;
   leases::MemoryLeaseStore store;
+  OfferBook offers;
   Arrival arrival{"s0", net::Ipv4Address(192, 168, 0, 1)};
 };
 
