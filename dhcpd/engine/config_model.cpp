@@ -112,7 +112,8 @@ class Builder {
           auto high = net::Ipv4Address::parse(statement.args[1]);
           if (!low || !high) break;
           // Ranges declared straight in a subnet form a pool of its own, first, as ISC's.
-          Pool* target = pool ? pool : subnet ? &direct_[subnet] : nullptr;
+          // As ISC, a `dynamic-bootp` range and a plain one do not share a pool.
+          Pool* target = pool ? pool : subnet ? &direct_[{subnet, statement.flag}] : nullptr;
           if (!target) break;
           target->ranges.push_back({*low, *high});
           if (statement.flag) target->dynamicBootp = true;
@@ -170,9 +171,11 @@ class Builder {
   }
 
   void finish() {
-    for (auto& [subnet, pool] : direct_) {
-      pool.chain = subnet->chain;
-      subnet->pools.insert(subnet->pools.begin(), std::move(pool));
+    // Plain ranges first, then dynamic-bootp ones, all before the subnet's `pool`s.
+    for (auto it = direct_.rbegin(); it != direct_.rend(); ++it) {
+      auto* subnet = it->first.first;
+      it->second.chain = subnet->chain;
+      subnet->pools.insert(subnet->pools.begin(), std::move(it->second));
     }
     for (auto& [subnet, pool] : pools_) subnet->pools.push_back(std::move(pool));
     for (auto& pool : orphanPools_) {
@@ -198,7 +201,7 @@ class Builder {
   std::vector<std::unique_ptr<Subnet>> subnets_;
   std::vector<std::pair<Subnet*, Pool>> pools_;
   std::vector<Pool> orphanPools_;
-  std::map<Subnet*, Pool> direct_;
+  std::map<std::pair<Subnet*, bool>, Pool> direct_;
 };
 
 }  // namespace

@@ -200,7 +200,7 @@ Outcome Engine::handle(const dhcp::Message& request, const Arrival& arrival, lea
   if (client.subnet) client.shared = config_.sharedWith(*client.subnet);
 
   auto type = request.messageType();
-  if (!request.options.contains(dhcp::option::kMessageType)) return bootp(client);
+  if (!request.options.contains(dhcp::option::kMessageType)) return bootp(client, now);
   if (!type) return outcome;
   switch (*type) {
     case MessageType::Discover: return discover(client, now);
@@ -576,7 +576,7 @@ Outcome Engine::inform(const Client& client) {
   return outcome;
 }
 
-Outcome Engine::bootp(const Client& client) {
+Outcome Engine::bootp(const Client& client, leases::Time now) {
   Outcome outcome;
   const auto& request = *client.request;
   outcome.log.push_back(fmt::format("BOOTREQUEST from {} via {}", client.mac, client.via));
@@ -596,10 +596,37 @@ Outcome Engine::bootp(const Client& client) {
       }
     }
   }
+  const Pool* pool = nullptr;
   if (!chain) {
-    // Dynamic BOOTP needs a `dynamic-bootp` range; snowboot serves fixed addresses only so far.
-    outcome.log.back() += ": no available leases";
-    return outcome;
+    // Dynamic BOOTP: the client's own BOOTP lease, else a new one from a `dynamic-bootp` range.
+    for (const auto& lease : store_.findByHardware(client.hardware)) {
+      if (lease.abandoned() || !lease.bootp || !client.owns(lease)) continue;
+      const auto* candidate = poolOf(client.shared, lease.address);
+      if (candidate && poolPermits(*candidate, client.context, true)) {
+        plan.yiaddr = lease.address;
+        pool = candidate;
+        break;
+      }
+    }
+    if (!pool) {
+      std::vector<leases::AddressRange> ranges;
+      for (const auto* subnet : client.shared) {
+        for (const auto& candidate : subnet->pools) {
+          if (!poolPermits(candidate, client.context, true)) continue;
+          ranges.insert(ranges.end(), candidate.ranges.begin(), candidate.ranges.end());
+        }
+      }
+      std::optional<net::Ipv4Address> address;
+      if (!ranges.empty()) address = store_.allocate({ranges, now, now});
+      if (!address) {
+        outcome.log.back() += ": no available leases";
+        return outcome;
+      }
+      plan.yiaddr = *address;
+      pool = poolOf(client.shared, *address);
+    }
+    plan.subnet = config_.subnetFor(plan.yiaddr);
+    chain = &pool->chain;
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
   if (bootingDenied(effective)) {
@@ -612,8 +639,20 @@ Outcome Engine::bootp(const Client& client) {
   }
   outcome.reply = buildReply(request, *client.arrival, effective, plan, true);
   outcome.destination = replyDestination(request, *outcome.reply);
-  outcome.log.push_back(fmt::format("BOOTREPLY for {} to {} ({}) via {}", plan.yiaddr.toString(),
-                                    client.host->name, client.mac, client.via));
+  if (pool) {
+    // ISC: a dynamic BOOTP lease never ends unless dynamic-bootp-lease-length says otherwise.
+    auto lease = makeLease(plan.yiaddr, client.hardware, client.uid, request, now, 0,
+                           BindingState::Active);
+    auto length = effective.number("dynamic-bootp-lease-length");
+    lease.ends = length ? now + std::chrono::seconds(*length) : leases::kNever;
+    lease.bootp = true;
+    outcome.commits.push_back(lease);
+  }
+  outcome.log.push_back(
+      client.host ? fmt::format("BOOTREPLY for {} to {} ({}) via {}", plan.yiaddr.toString(),
+                                client.host->name, client.mac, client.via)
+                  : fmt::format("BOOTREPLY for {} to {} via {}", plan.yiaddr.toString(),
+                                client.mac, client.via));
   return outcome;
 }
 

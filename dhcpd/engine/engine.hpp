@@ -50,7 +50,7 @@ class Engine {
   Outcome decline(const Client& client, leases::Time now);
   Outcome release(const Client& client);
   Outcome inform(const Client& client);
-  Outcome bootp(const Client& client);
+  Outcome bootp(const Client& client, leases::Time now);
 
   const ConfigModel& config_;
   leases::LeaseStore& store_;

@@ -349,3 +349,33 @@ TEST_CASE("an offer not taken within the hold is forgotten", "[engine]") {
   book.expire(kNow + std::chrono::seconds(121));
   CHECK(book.size() == 0);
 }
+
+TEST_CASE("dynamic BOOTP leases come from dynamic-bootp ranges and never end", "[engine]") {
+  Server server(R"(
+option domain-name "boot.test";
+subnet 192.168.0.0 netmask 255.255.255.0 {
+  range 192.168.0.100 192.168.0.109;
+  range dynamic-bootp 192.168.0.150 192.168.0.151;
+  option routers 192.168.0.1;
+}
+)");
+  dhcp::Message message;
+  message.xid = 9;
+  message.chaddr = {0x52, 0x54, 0x00, 0x00, 0x00, 0x42};
+  auto outcome = server.handle(message, kNow);
+  REQUIRE(outcome.reply);
+  CHECK(outcome.reply->yiaddr == net::Ipv4Address(192, 168, 0, 150));
+  CHECK(codes(*outcome.reply) == "1,3,15");
+  REQUIRE(outcome.commits.size() == 1);
+  CHECK(outcome.commits[0].bootp);
+  CHECK(outcome.commits[0].ends == dhcpd::leases::kNever);
+  CHECK(outcome.log.back() == "BOOTREPLY for 192.168.0.150 to 52:54:00:00:00:42 via s0");
+  // The same client again: the same lease.
+  CHECK(server.handle(message, kNow).reply->yiaddr == net::Ipv4Address(192, 168, 0, 150));
+  // Without a dynamic-bootp range nothing is given.
+  Server plain(kLabConfig);
+  message.chaddr[5] = 0x43;
+  auto none = plain.handle(message, kNow);
+  CHECK_FALSE(none.reply);
+  CHECK(none.log.back() == "BOOTREQUEST from 52:54:00:00:00:43 via s0: no available leases");
+}
