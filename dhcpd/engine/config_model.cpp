@@ -141,6 +141,15 @@ class Builder {
           model_.classes.push_back(decl);
           break;
         }
+        case Statement::Kind::OptionDefinition:
+          // Format "Eipxe.": the option carries the ipxe space's options.
+          if (statement.name.rfind("dhcp.", 0) == 0 && statement.text.size() > 2 &&
+              statement.text.front() == 'E' && statement.text.back() == '.' &&
+              statement.number > 0 && statement.number < 255) {
+            model_.encapsulations[statement.text.substr(1, statement.text.size() - 2)] =
+                static_cast<std::uint8_t>(statement.number);
+          }
+          break;
         case Statement::Kind::Include:
           walk(statement.body, ScopeChain(chain.begin(), chain.end() - 1), sharedNetwork, subnet,
                pool);

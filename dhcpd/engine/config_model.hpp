@@ -5,6 +5,7 @@
 // The model points into the parse tree, which it owns.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,8 @@ struct ConfigModel {
   std::vector<Subnet> subnets;
   std::vector<Host> hosts;
   std::vector<ClassDecl> classes;
+  // `option NAME code N = encapsulate SPACE;`: SPACE -> N (its sub-options are sent inside N).
+  std::map<std::string, std::uint8_t, std::less<>> encapsulations;
 
   // The subnet holding `address`, most specific first.
   const Subnet* subnetFor(net::Ipv4Address address) const;

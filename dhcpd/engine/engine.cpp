@@ -223,8 +223,59 @@ struct ReplyPlan {
 
 // ISC's reply: BOOTP fields copied from the request, then 53, 54, 51, then what option 55 asked
 // for in its order (without a list: every option in scope, by code); the subnet mask is implied.
-dhcp::Message buildReply(const dhcp::Message& request, const Arrival& arrival,
-                         const Effective& effective, const ReplyPlan& plan, bool bootp) {
+// A space's options as sub-options (code, length, data), with the space's field widths.
+std::vector<std::uint8_t> encapsulate(const std::map<std::uint32_t, std::vector<std::uint8_t>>& sub,
+                                      const dhcp::OptionSpace* space) {
+  int codeWidth = space ? space->codeWidth : 1;
+  int lengthWidth = space ? space->lengthWidth : 1;
+  std::vector<std::uint8_t> out;
+  auto put = [&](std::uint32_t value, int width) {
+    for (int shift = (width - 1) * 8; shift >= 0; shift -= 8) {
+      out.push_back(static_cast<std::uint8_t>(value >> shift));
+    }
+  };
+  for (const auto& [code, data] : sub) {
+    put(code, codeWidth);
+    if (lengthWidth > 0) put(static_cast<std::uint32_t>(data.size()), lengthWidth);
+    out.insert(out.end(), data.begin(), data.end());
+  }
+  return out;
+}
+
+// Options of other spaces go where dhcpd.conf says: inside the option that encapsulates their
+// space, inside option 43 for the vendor-option-space, at top level for the site-option-space.
+void placeSpaceOptions(const ConfigModel& config, const Effective& effective,
+                       std::map<std::uint8_t, std::vector<std::uint8_t>>& options) {
+  const auto& catalogue = config.source->catalogue;
+  for (const auto& [space, sub] : effective.spaceOptions) {
+    if (auto carrier = config.encapsulations.find(space); carrier != config.encapsulations.end()) {
+      if (!options.contains(carrier->second)) {
+        options[carrier->second] = encapsulate(sub, catalogue.findSpace(space));
+      }
+    }
+  }
+  if (auto vendor = effective.text("vendor-option-space")) {
+    auto sub = effective.spaceOptions.find(*vendor);
+    if (sub != effective.spaceOptions.end() && !options.contains(dhcp::option::kVendorSpecific)) {
+      options[dhcp::option::kVendorSpecific] =
+          encapsulate(sub->second, catalogue.findSpace(*vendor));
+    }
+  }
+  if (auto site = effective.text("site-option-space")) {
+    auto sub = effective.spaceOptions.find(*site);
+    if (sub != effective.spaceOptions.end()) {
+      for (const auto& [code, data] : sub->second) {
+        if (code > 0 && code < 255 && !options.contains(static_cast<std::uint8_t>(code))) {
+          options[static_cast<std::uint8_t>(code)] = data;
+        }
+      }
+    }
+  }
+}
+
+dhcp::Message buildReply(const ConfigModel& config, const dhcp::Message& request,
+                         const Arrival& arrival, const Effective& effective,
+                         const ReplyPlan& plan, bool bootp) {
   dhcp::Message reply;
   reply.op = static_cast<std::uint8_t>(dhcp::OpCode::BootReply);
   reply.htype = request.htype;
@@ -245,6 +296,7 @@ dhcp::Message buildReply(const dhcp::Message& request, const Arrival& arrival,
   if (reply.sname.size() > dhcp::kServerNameSize - 1) reply.sname.resize(dhcp::kServerNameSize - 1);
 
   auto options = effective.options;
+  placeSpaceOptions(config, effective, options);
   if (plan.subnet && !options.contains(dhcp::option::kSubnetMask)) {
     options[dhcp::option::kSubnetMask] = addressBytes(plan.subnet->network.netmask());
   }
@@ -264,9 +316,17 @@ dhcp::Message buildReply(const dhcp::Message& request, const Arrival& arrival,
            code == dhcp::option::kLeaseTime || code == dhcp::option::kParameterRequestList ||
            code == dhcp::option::kMessage || code == dhcp::option::kMaxMessageSize;
   };
-  const auto* asked = request.options.find(dhcp::option::kParameterRequestList);
+  // A dhcp-parameter-request-list set in dhcpd.conf replaces the client's (ISC; pxelinux
+  // configs append 208-211 to it so those options are sent).
+  std::optional<std::vector<std::uint8_t>> asked;
+  if (auto configured = options.find(dhcp::option::kParameterRequestList);
+      configured != options.end()) {
+    asked = configured->second;
+  } else if (const auto* list = request.options.find(dhcp::option::kParameterRequestList)) {
+    asked = list->data;
+  }
   if (asked && !bootp) {
-    for (auto code : asked->data) {
+    for (auto code : *asked) {
       if (skip(code) || reply.options.contains(code)) continue;
       if (auto found = options.find(code); found != options.end()) {
         reply.options.set(code, found->second);
@@ -392,7 +452,7 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
     return outcome;
   }
   plan.leaseTime = leaseTime(request, effective);
-  outcome.reply = buildReply(request, *client.arrival, effective, plan, false);
+  outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
   outcome.destination = replyDestination(request, *outcome.reply);
   outcome.log.push_back(fmt::format("DHCPOFFER on {} to {} via {}", plan.yiaddr.toString(),
                                     client.from, client.via));
@@ -501,7 +561,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
   }
   plan.leaseTime = leaseTime(request, effective);
   if (fixed) plan.leaseTime = effective.number("default-lease-time").value_or(kDefaultLeaseTime);
-  outcome.reply = buildReply(request, *client.arrival, effective, plan, false);
+  outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
   outcome.destination = replyDestination(request, *outcome.reply);
   if (!fixed) {
     offers_.forget(address);
@@ -569,7 +629,7 @@ Outcome Engine::inform(const Client& client) {
   plan.type = MessageType::Ack;
   plan.subnet = subnet;
   auto effective = resolveScopes(config_, subnet->chain, client.host, client.context);
-  outcome.reply = buildReply(request, *client.arrival, effective, plan, false);
+  outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
   outcome.destination = replyDestination(request, *outcome.reply);
   outcome.log.push_back(fmt::format("DHCPACK to {} ({}) via {}", request.ciaddr.toString(),
                                     client.mac, client.via));
@@ -637,7 +697,7 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
     outcome.log.back() += ": BOOTP from dynamic client and no dynamic leases";
     return outcome;
   }
-  outcome.reply = buildReply(request, *client.arrival, effective, plan, true);
+  outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, true);
   outcome.destination = replyDestination(request, *outcome.reply);
   if (pool) {
     // ISC: a dynamic BOOTP lease never ends unless dynamic-bootp-lease-length says otherwise.

@@ -62,6 +62,24 @@ std::optional<std::string> evaluateData(const Expression& expression,
       return expression.value;
     case Expression::Kind::Option:
       return packetOption(expression.text, context);
+    case Expression::Kind::Variable: {
+      // ISC's lexer reads a word of hex digits (`d0`, `e0:01`) as hex data where data is
+      // expected; our parser keeps it as a name. Variables themselves are not evaluated yet.
+      std::string out;
+      std::size_t start = 0;
+      const auto& text = expression.text;
+      while (start <= text.size()) {
+        auto end = std::min(text.find(':', start), text.size());
+        auto part = text.substr(start, end - start);
+        if (part.empty() || part.size() > 2 ||
+            part.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+          return std::nullopt;
+        }
+        out.push_back(static_cast<char>(std::stoi(part, nullptr, 16)));
+        start = end + 1;
+      }
+      return out;
+    }
     case Expression::Kind::Hardware: {
       if (!context.packet) return std::nullopt;
       auto address = context.packet->hardwareAddress();
@@ -86,11 +104,10 @@ std::optional<std::string> evaluateData(const Expression& expression,
         return data->substr(*offset, *length);
       }
       if (name == "concat") {
-        std::string out;
+        // dhcp-eval(5): a null operand yields the other's value; all null is null.
+        std::optional<std::string> out;
         for (const auto& operand : ops) {
-          auto data = evaluateData(operand, context);
-          if (!data) return std::nullopt;
-          out += *data;
+          if (auto data = evaluateData(operand, context)) out = out.value_or("") + *data;
         }
         return out;
       }
@@ -211,10 +228,22 @@ void execute(const std::vector<Statement>& statements, const PacketContext& cont
         }
         break;
       case Statement::Kind::Option: {
-        if (statement.name.rfind("dhcp.", 0) != 0 || statement.number < 1 ||
-            statement.number > 254) {
+        if (statement.name.rfind("dhcp.", 0) != 0) {
+          // A sub-option of another space: kept for the option that encapsulates it.
+          auto dot = statement.name.find('.');
+          if (dot == std::string::npos || statement.number < 0) break;
+          std::string data = statement.value;
+          if (!statement.exprs.empty()) {
+            auto value = evaluateData(statement.exprs[0], context);
+            if (!value) break;
+            data = *value;
+          }
+          effective.spaceOptions[statement.name.substr(0, dot)]
+                                [static_cast<std::uint32_t>(statement.number)]
+                                    .assign(data.begin(), data.end());
           break;
         }
+        if (statement.number < 1 || statement.number > 254) break;
         auto code = static_cast<std::uint8_t>(statement.number);
         std::string data = statement.value;
         if (!statement.exprs.empty()) {

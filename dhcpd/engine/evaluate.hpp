@@ -26,6 +26,8 @@ struct PacketContext {
 // What a chain of scopes says for one packet.
 struct Effective {
   std::map<std::uint8_t, std::vector<std::uint8_t>> options;  // dhcp space, code -> data
+  // Options of other spaces (ipxe, pxelinux, PXE...): space -> code -> data, for encapsulation.
+  std::map<std::string, std::map<std::uint32_t, std::vector<std::uint8_t>>> spaceOptions;
   std::map<std::string, std::string> parameters;               // name -> first argument
   std::optional<bool> authoritative;
   // `deny|ignore unknown-clients;` and the like outside pools: permit word -> allow/deny/ignore

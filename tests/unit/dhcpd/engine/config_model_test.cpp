@@ -153,3 +153,39 @@ if concat("a", "b") = "ab" { option log-servers 10.0.0.9; }
   CHECK_FALSE(unknown.options.contains(15));
   CHECK(unknown.options.contains(42));
 }
+
+TEST_CASE("options of other spaces are encapsulated where dhcpd.conf says", "[engine]") {
+  Server server(R"(
+option space ipxe;
+option ipxe-encap-opts code 175 = encapsulate ipxe;
+option ipxe.priority code 1 = signed integer 8;
+option ipxe.no-pxedhcp code 176 = unsigned integer 8;
+option space pxelinux;
+option pxelinux.magic code 208 = string;
+option pxelinux.configfile code 209 = text;
+option space site;
+option site.local code 224 = text;
+subnet 192.168.0.0 netmask 255.255.255.0 {
+  range 192.168.0.100 192.168.0.110;
+  option ipxe.priority 5;
+  option ipxe.no-pxedhcp 1;
+  vendor-option-space pxelinux;
+  option pxelinux.magic f1:00:74:7e;
+  site-option-space "site";
+  option site.local "x";
+  option dhcp-parameter-request-list = concat(option dhcp-parameter-request-list, d0, e0);
+}
+)");
+  auto message = clientMessage(MessageType::Discover, 1, 1);
+  message.options.set(dhcp::option::kParameterRequestList, {1, 43, 175});
+  auto outcome = server.handle(message, kNow);
+  REQUIRE(outcome.reply);
+  // 175 carries ipxe's sub-options in code order; 43 the vendor space's; 224 is top level;
+  // 208 itself is not a dhcp option here, only asked for by the appended list.
+  REQUIRE(codes(*outcome.reply) == "53,54,51,1,43,175,224");
+  CHECK(outcome.reply->options.find(175)->data ==
+        std::vector<std::uint8_t>{1, 1, 5, 176, 1, 1});
+  CHECK(outcome.reply->options.find(43)->data ==
+        std::vector<std::uint8_t>{208, 4, 0xf1, 0x00, 0x74, 0x7e});
+  CHECK(outcome.reply->options.find(224)->data == std::vector<std::uint8_t>{'x'});
+}
