@@ -391,9 +391,8 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
   }
   const Pool* pool = nullptr;
   if (!chain) {
-    // The client's own lease (active, expired or released), else a fresh address from the pools
-    // it may use. (ISC would also try the address option 50 asks for: the store cannot hold one
-    // chosen address yet.)
+    // The client's own lease (active, expired or released), else the address option 50 asks
+    // for when it is free, else a fresh one from the pools it may use.
     auto mine = client.uid.empty() ? store_.findByHardware(client.hardware)
                                    : store_.findByClientId(client.uid);
     if (mine.empty() && !client.uid.empty()) mine = store_.findByHardware(client.hardware);
@@ -427,7 +426,8 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
       }
       std::optional<net::Ipv4Address> address;
       if (!ranges.empty()) {
-        address = store_.allocate({ranges, now, now + std::chrono::seconds(kOfferHold)});
+        address = store_.allocate({ranges, now, now + std::chrono::seconds(kOfferHold),
+                                   optionAddress(request, dhcp::option::kRequestedAddress)});
       }
       if (!address) {
         outcome.log.back() +=

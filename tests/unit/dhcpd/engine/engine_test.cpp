@@ -379,3 +379,17 @@ subnet 192.168.0.0 netmask 255.255.255.0 {
   CHECK_FALSE(none.reply);
   CHECK(none.log.back() == "BOOTREQUEST from 52:54:00:00:00:43 via s0: no available leases");
 }
+
+TEST_CASE("DISCOVER with option 50 is offered that address when it is free", "[engine]") {
+  Server server(kLabConfig);
+  auto wants = [&](std::uint8_t last, net::Ipv4Address address) {
+    auto message = discover(last, last);
+    message.options.set(dhcp::option::kRequestedAddress, bytesOf(address));
+    return server.handle(message, kNow).reply->yiaddr;
+  };
+  CHECK(wants(1, net::Ipv4Address(192, 168, 0, 120)) == net::Ipv4Address(192, 168, 0, 120));
+  // Held for client 1 now: client 2 gets the lowest free one instead.
+  CHECK(wants(2, net::Ipv4Address(192, 168, 0, 120)) == net::Ipv4Address(192, 168, 0, 100));
+  // Outside the pools: ignored.
+  CHECK(wants(3, net::Ipv4Address(192, 168, 0, 7)) == net::Ipv4Address(192, 168, 0, 101));
+}
