@@ -546,12 +546,10 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     if (!mine && holder && *holder != client.key()) {
       return nak("address offered to another client");
     }
-    if (!mine && !(free && serverId)) {
-      if (lease && !free) return nak("lease owned by another client");
-      // INIT-REBOOT or RENEWING without a lease we know: stay silent as ISC does.
-      outcome.log.back() += fmt::format(": lease {} unavailable.", address.toString());
-      return outcome;
-    }
+    // ISC: an available address in a pool is given even to a client that skipped the
+    // DISCOVER ("we are within our rights to send a DHCPACK"); one that is leased to another
+    // client or abandoned is refused.
+    if (!mine && !free) return nak("lease owned by another client");
     chain = &pool->chain;
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);

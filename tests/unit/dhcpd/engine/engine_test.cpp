@@ -393,3 +393,23 @@ TEST_CASE("DISCOVER with option 50 is offered that address when it is free", "[e
   // Outside the pools: ignored.
   CHECK(wants(3, net::Ipv4Address(192, 168, 0, 7)) == net::Ipv4Address(192, 168, 0, 101));
 }
+
+TEST_CASE("INIT-REBOOT for a free pool address nobody offered is ACKed, as ISC does",
+          "[engine]") {
+  Server server(kLabConfig);
+  auto outcome =
+      server.handle(requestFor(0x21, 1, net::Ipv4Address(192, 168, 0, 130), std::nullopt), kNow);
+  REQUIRE(outcome.reply);
+  CHECK(outcome.reply->messageType() == MessageType::Ack);
+  REQUIRE(outcome.commits.size() == 1);
+  CHECK(outcome.commits[0].address == net::Ipv4Address(192, 168, 0, 130));
+  // An abandoned address is refused.
+  auto declined = clientMessage(MessageType::Decline, 0x21, 2);
+  declined.options.set(dhcp::option::kRequestedAddress,
+                       bytesOf(net::Ipv4Address(192, 168, 0, 130)));
+  server.handle(declined, kNow);
+  auto again =
+      server.handle(requestFor(0x21, 3, net::Ipv4Address(192, 168, 0, 130), std::nullopt), kNow);
+  REQUIRE(again.reply);
+  CHECK(again.reply->messageType() == MessageType::Nak);
+}
