@@ -25,6 +25,7 @@
 #include "common/daemon/pid_file.hpp"
 #include "common/daemon/signals.hpp"
 #include "common/log/logger.hpp"
+#include "common/log/targets.hpp"
 #include "snowboot/version.hpp"
 
 namespace {
@@ -135,9 +136,16 @@ int serve(const CommandLine& line) {
     report.emplace(std::move(*detached));
   }
   if (pidFile) (void)pidFile->write(getpid());
-  snowboot::log::Logger logger(snowboot::log::Level::Info);
-  if (line.debug) logger.addSink(snowboot::log::stderrSink());
-  if (!line.debug || !foreground) logger.addSink(snowboot::log::syslogSink("dhcpd", LOG_DAEMON));
+  // ISC: -d logs to stderr and syslog, otherwise syslog only, at dhcpd.conf's log-facility.
+  int facility = LOG_DAEMON;
+  for (const auto& statement : model->source->config.statements) {
+    if (statement.kind == conf::Statement::Kind::Parameter && statement.name == "log-facility" &&
+        !statement.args.empty()) {
+      facility = snowboot::log::parseSyslogFacility(statement.args[0]).value_or(facility);
+    }
+  }
+  auto targets = snowboot::log::chooseTargets(line.debug, true, snowboot::log::stderrIsJournal());
+  auto logger = snowboot::log::makeLogger(targets, "dhcpd", facility, snowboot::log::Level::Info);
 
   boost::asio::io_context io;
   snowboot::dhcpd::server::Settings settings;
