@@ -185,6 +185,13 @@ void Server::onFrame(Served& served, std::span<const std::uint8_t> frame) {
 
 void Server::execute(const Served& served, const dhcp::Message& request,
                      engine::Outcome outcome) {
+  // The reply's own line ("DHCPACK on ...") is the engine's last: it is logged when the reply
+  // actually leaves, which for an ACK is after its lease is durable.
+  std::string replyLine;
+  if (outcome.reply && !outcome.log.empty()) {
+    replyLine = std::move(outcome.log.back());
+    outcome.log.pop_back();
+  }
   for (const auto& line : outcome.log) logger_.info("{}", line);
   if (outcome.release) {
     store_->release(*outcome.release, now(), [this, alive = alive_](const auto& result) {
@@ -200,6 +207,7 @@ void Server::execute(const Served& served, const dhcp::Message& request,
     return;
   }
   struct Pending {
+    std::string logLine;
     std::string interface;
     dhcp::Message request;
     dhcp::Message reply;
@@ -208,9 +216,10 @@ void Server::execute(const Served& served, const dhcp::Message& request,
     bool failed = false;
   };
   auto pending = std::make_shared<Pending>(
-      Pending{served.choice.name, request, std::move(*outcome.reply), outcome.destination,
-              outcome.commits.size(), false});
+      Pending{std::move(replyLine), served.choice.name, request, std::move(*outcome.reply),
+              outcome.destination, outcome.commits.size(), false});
   if (pending->waiting == 0) {
+    logger_.info("{}", pending->logLine);
     send(pending->interface, pending->request, pending->reply, pending->destination);
     return;
   }
@@ -226,6 +235,7 @@ void Server::execute(const Served& served, const dhcp::Message& request,
           logger_.error("lease not recorded, no reply sent: {}", detail);
         }
         if (--pending->waiting == 0 && !pending->failed) {
+          logger_.info("{}", pending->logLine);
           send(pending->interface, pending->request, pending->reply, pending->destination);
         }
       });
