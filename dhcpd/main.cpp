@@ -1,7 +1,9 @@
-// dhcpd: ISC dhcpd's command line. `dhcpd -t` checks a configuration and `dhcpd -T` a lease
-// file as ISC's do; serving DHCP arrives with the server issue.
+// dhcpd: ISC dhcpd's command line. `dhcpd -t` checks a configuration and `-T` a lease file as
+// ISC's do; otherwise it serves DHCP and BOOTP (dhcpd/server) on the interfaces named or found.
 
 #include <arpa/inet.h>
+#include <syslog.h>
+#include <unistd.h>
 #include <netdb.h>
 #include <netinet/in.h>
 
@@ -16,13 +18,21 @@
 #include "dhcpd/conf/checker.hpp"
 #include "dhcpd/conf/parser.hpp"
 #include "dhcpd/conf/resolve.hpp"
+#include "dhcpd/engine/config_model.hpp"
 #include "dhcpd/leases/file_store.hpp"
+#include "dhcpd/server/server.hpp"
+#include "common/daemon/detach.hpp"
+#include "common/daemon/pid_file.hpp"
+#include "common/daemon/signals.hpp"
+#include "common/log/logger.hpp"
+#include "common/log/targets.hpp"
 #include "snowboot/version.hpp"
 
 namespace {
 
 using snowboot::dhcpd::CommandLine;
 namespace conf = snowboot::dhcpd::conf;
+namespace engine = snowboot::dhcpd::engine;
 
 std::expected<std::string, std::string> readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -83,6 +93,91 @@ int checkLeaseFile(const CommandLine& line) {
   return check.readable ? 0 : 1;
 }
 
+// Parses, checks and resolves: the model the engine serves, or nothing (messages printed).
+std::shared_ptr<const engine::ConfigModel> loadModel(const CommandLine& line) {
+  auto config = loadConfig(line);
+  if (!config) return nullptr;
+  // Starting: host names become addresses now, as ISC resolves them at start-up.
+  conf::resolveHostNames(*config, resolveIpv4);
+  for (const auto& diagnostic : config->diagnostics) {
+    if (diagnostic.message.find("does not resolve") != std::string::npos) {
+      std::cerr << conf::formatDiagnostic(diagnostic);
+    }
+  }
+  if (!config->ok()) {
+    std::cerr << "Configuration file errors encountered -- exiting\n";
+    return nullptr;
+  }
+  std::shared_ptr<const conf::ParseResult> parsed(std::move(config));
+  return std::make_shared<const engine::ConfigModel>(engine::buildConfigModel(parsed));
+}
+
+int serve(const CommandLine& line) {
+  auto model = loadModel(line);
+  if (!model) return 1;
+  bool foreground = line.foreground || line.debug;
+  std::optional<snowboot::daemon::PidFile> pidFile;
+  if (!line.noPid) {
+    auto acquired = snowboot::daemon::PidFile::acquire(line.pidFile);
+    if (!acquired) {
+      std::cerr << "Can't create PID file " << line.pidFile << ": "
+                << acquired.error().message() << "\n";
+      return 1;
+    }
+    pidFile.emplace(std::move(*acquired));
+  }
+  std::optional<snowboot::daemon::StartupReport> report;
+  if (!foreground) {
+    auto detached = snowboot::daemon::detach();
+    if (!detached) {
+      std::cerr << "dhcpd: " << detached.error().message() << "\n";
+      return 1;
+    }
+    report.emplace(std::move(*detached));
+  }
+  if (pidFile) (void)pidFile->write(getpid());
+  // ISC: -d logs to stderr and syslog, otherwise syslog only, at dhcpd.conf's log-facility.
+  int facility = LOG_DAEMON;
+  for (const auto& statement : model->source->config.statements) {
+    if (statement.kind == conf::Statement::Kind::Parameter && statement.name == "log-facility" &&
+        !statement.args.empty()) {
+      facility = snowboot::log::parseSyslogFacility(statement.args[0]).value_or(facility);
+    }
+  }
+  auto targets = snowboot::log::chooseTargets(line.debug, true, snowboot::log::stderrIsJournal());
+  auto logger = snowboot::log::makeLogger(targets, "dhcpd", facility, snowboot::log::Level::Info);
+
+  boost::asio::io_context io;
+  snowboot::dhcpd::server::Settings settings;
+  settings.interfaces = line.interfaces;
+  settings.leaseFile = line.leaseFile;
+  if (line.port) settings.serverPort = static_cast<std::uint16_t>(*line.port);
+  snowboot::dhcpd::server::Server server(io, logger, settings, model);
+  if (auto failed = server.start()) {
+    logger.error("{}", *failed);
+    if (report) report->failed(*failed);
+    return 1;
+  }
+  snowboot::daemon::SignalDispatcher signals(
+      io, [&] { io.stop(); },
+      [&] {
+        // SIGHUP: a configuration with errors leaves the running one in place.
+        auto next = loadModel(line);
+        if (!next) {
+          logger.error("{}: errors in the new configuration; keeping the running one",
+                       line.configFile);
+          return;
+        }
+        server.replaceConfig(std::move(next));
+        logger.info("Reloaded {}", line.configFile);
+      });
+  if (report) report->ready();
+  io.run();
+  signals.cancel();
+  server.stop();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -126,21 +221,5 @@ int main(int argc, char** argv) {
       break;
   }
   banner(line);
-  auto config = loadConfig(line);
-  if (!config) return 1;
-  // Starting: host names become addresses now, as ISC resolves them at start-up.
-  conf::resolveHostNames(*config, resolveIpv4);
-  bool resolvedAll = config->ok();
-  for (const auto& diagnostic : config->diagnostics) {
-    if (diagnostic.message.find("does not resolve") != std::string::npos) {
-      std::cerr << conf::formatDiagnostic(diagnostic);
-    }
-  }
-  if (!resolvedAll) {
-    std::cerr << "Configuration file errors encountered -- exiting\n";
-    return 1;
-  }
-  std::cerr << "dhcpd: this build of snowboot " << snowboot::kVersion
-            << " checks configurations (dhcpd -t) but cannot serve DHCP yet\n";
-  return 1;
+  return serve(line);
 }

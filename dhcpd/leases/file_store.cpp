@@ -150,6 +150,11 @@ Journal::SnapshotSource FileLeaseStore::snapshotSource() const {
   };
 }
 
+std::expected<void, StoreError> FileLeaseStore::addRange(const AddressRange& range) {
+  std::lock_guard lock(mutex_);
+  return memory_.addRange(range);
+}
+
 std::optional<Lease> FileLeaseStore::findByAddress(net::Ipv4Address address) const {
   std::unique_lock lock(mutex_);
   return memory_.findByAddress(address);

@@ -61,6 +61,8 @@ class FileLeaseStore final : public LeaseStore {
   // store's lock, so the engine waits at most for one chunk, never for the whole file.
   void compact(CommitDone done);
   static constexpr std::size_t kSnapshotChunk = 64;
+  // A range the configuration gained on reload (SIGHUP); ranges are never removed while running.
+  std::expected<void, StoreError> addRange(const AddressRange& range);
   // Waits until every change so far is durable.
   void drain() { journal_->drain(); }
   JournalStats stats() const { return journal_->stats(); }

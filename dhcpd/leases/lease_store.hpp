@@ -50,6 +50,9 @@ struct AllocationRequest {
   // The address is kept from other clients until then (an OFFER's hold); commit() makes it a
   // lease, expire() returns it to the pool after holdUntil.
   Time holdUntil;
+  // The address the client asked for (DHCPDISCOVER option 50): chosen first when it lies in
+  // `ranges` and is free (never used, or a free lease) and not held; otherwise ignored.
+  std::optional<net::Ipv4Address> preferred = std::nullopt;
 };
 
 class LeaseStore {
@@ -60,7 +63,8 @@ class LeaseStore {
   // Every lease of that client: active ones first, then the most recent end first.
   virtual std::vector<Lease> findByClientId(std::string_view uid) const = 0;
   virtual std::vector<Lease> findByHardware(const HardwareAddress& hardware) const = 0;
-  // A free address from the ranges, held until request.holdUntil; nothing when all are taken.
+  // A free address from the ranges (request.preferred first when it is free), held until
+  // request.holdUntil; nothing when all are taken.
   // Never-used addresses first (lowest first, as ISC), then free leases that ended longest ago,
   // abandoned ones last.
   virtual std::optional<net::Ipv4Address> allocate(const AllocationRequest& request) = 0;

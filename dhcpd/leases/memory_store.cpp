@@ -176,8 +176,21 @@ std::vector<Lease> MemoryLeaseStore::findByHardware(const HardwareAddress& hardw
 
 std::optional<net::Ipv4Address> MemoryLeaseStore::allocate(const AllocationRequest& request) {
   std::optional<std::uint32_t> chosen;
+  if (request.preferred) {
+    const std::uint32_t wanted = request.preferred->value();
+    bool listed = false;
+    for (const AddressRange& range : request.ranges) {
+      listed = listed || (range.first.value() <= wanted && wanted <= range.last.value());
+    }
+    if (listed && rangeOf(wanted) != nullptr && !holds_.contains(wanted)) {
+      auto it = leases_.find(wanted);
+      bool free = it == leases_.end() ? untouched_.contains(wanted) : isReusable(it->second.state);
+      if (free) chosen = wanted;
+    }
+  }
   // ISC 4.4 hands out never-used addresses from the bottom of a range up (seen in its files).
   for (const AddressRange& range : request.ranges) {
+    if (chosen) break;
     chosen = untouched_.lowestIn(range.first.value(), range.last.value());
     if (chosen) break;
   }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The dhcpd binary's command line as admins and init scripts call it: -t success text and exit
-# status, located errors, a missing file, -6 refused, -T and serving saying what they lack.
+# status, located errors, a missing file, -6 refused, -T on lease files,
+# serving's start-up failures.
 # Usage: dhcpd_cli_test.sh DHCPD REPO_ROOT
 set -u
 dhcpd=$1
@@ -52,13 +53,24 @@ check "-T reports a torn tail where it is and still exits 0, like ISC" 0 \
   "torn.leases line 24: unexpected end of file" -- "$dhcpd" -T -lf "$tmp/torn.leases"
 check "-T on a missing lease file fails" 1 "^Can't open lease database $tmp/none.leases" -- \
   "$dhcpd" -T -lf "$tmp/none.leases"
-check "serving says it is not implemented, after checking the config" 1 \
-  "cannot serve DHCP yet" -- "$dhcpd" -f -d -cf "$conf/01-debian-wiki-pxe.conf" -lf "$tmp/l" --no-pid eth0
+printf 'lease 10.0.0.5 {\n  starts 4 2026/11/26 07:00:00;\n  ends 4 2026/11/26 08:00:00;\n%s\n}\n' \
+  '  binding state active;' >"$tmp/good.leases"
+check "-T on a good lease file" 0 \
+  "good.leases: 1 lease records, 1 leases, 0 host records, 0 errors" \
+  -- "$dhcpd" -T -lf "$tmp/good.leases"
+printf 'lease 10.0.0.5 {\n  starts 4 2026/11/26 07:00:00\n}\n' >"$tmp/bad.leases"
+check "-T on a bad lease file: reported, and status 0 as ISC's" 0 \
+  "bad.leases line 3: expecting a semicolon" -- "$dhcpd" -T -lf "$tmp/bad.leases"
+# Serving is exercised in network namespaces (differential_test.sh); here only failures before
+# any socket is opened, so nothing is ever sent on this host's interfaces.
+check "serving with a lease file that cannot be opened fails before listening" 1 \
+  "^Can't open lease database $tmp/no/dir/l" -- \
+  "$dhcpd" -f -d -cf "$conf/01-debian-wiki-pxe.conf" -lf "$tmp/no/dir/l" --no-pid eth0
 printf 'subnet 10.0.0.0 netmask 255.0.0.0 { }\nhost a { fixed-address localhost; }\nhost b { fixed-address nosuch.invalid; }\n' >"$tmp/names.conf"
 check "-t does not resolve host names (nor does ISC's)" 0 "^Config file:" -- \
   "$dhcpd" -t -cf "$tmp/names.conf"
 check "starting resolves them: a name that does not resolve is a located error" 1 \
   "names.conf line 3, column 24: host name nosuch.invalid does not resolve" -- \
-  "$dhcpd" -f -d -cf "$tmp/names.conf" -lf "$tmp/l" --no-pid
+  "$dhcpd" -f -d -cf "$tmp/names.conf" -lf "$tmp/no/dir/l" --no-pid
 check "--version" 0 "^snowboot dhcpd " -- "$dhcpd" --version
 [ $failed -eq 0 ]

@@ -53,6 +53,20 @@ TEST_CASE("allocate hands out never-used addresses from the bottom and holds the
   CHECK(allocateIn(store, kRange, kNow + seconds{60}) == Ipv4Address(192, 168, 0, 100));
 }
 
+TEST_CASE("allocate takes the preferred address only when it is free", "[leases]") {
+  MemoryLeaseStore store;
+  REQUIRE(store.addRange(kRange));
+  const std::array ranges{kRange};
+  auto ask = [&](Ipv4Address preferred) {
+    return store.allocate(AllocationRequest{ranges, kNow, kNow + seconds{60}, preferred});
+  };
+  CHECK(ask(Ipv4Address(192, 168, 0, 102)) == Ipv4Address(192, 168, 0, 102));
+  CHECK(ask(Ipv4Address(192, 168, 0, 102)) == Ipv4Address(192, 168, 0, 100));  // held now
+  store.commit(activeLease(Ipv4Address(192, 168, 0, 103), "a", 1, kNow, seconds{600}), {});
+  CHECK(ask(Ipv4Address(192, 168, 0, 103)) == Ipv4Address(192, 168, 0, 101));  // leased
+  CHECK(ask(Ipv4Address(10, 0, 0, 1)) == std::nullopt);  // outside the ranges: all taken now
+}
+
 TEST_CASE("commit records a lease found by address, client id and hardware", "[leases]") {
   MemoryLeaseStore store;
   REQUIRE(store.addRange(kRange));

@@ -1,0 +1,83 @@
+#pragma once
+// dhcpd.conf as the engine reads it: subnets with their pools, hosts and classes, each with the
+// chain of statement lists (outermost first: global, shared-network, group, subnet, pool, ...)
+// that the engine executes in order for a packet, so inner scopes override outer ones as in ISC.
+// The model points into the parse tree, which it owns.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/net/ipv4.hpp"
+#include "dhcpd/conf/parser.hpp"
+#include "dhcpd/leases/lease.hpp"
+#include "dhcpd/leases/lease_store.hpp"
+
+namespace snowboot::dhcpd::engine {
+
+using StatementList = std::vector<conf::Statement>;
+using ScopeChain = std::vector<const StatementList*>;  // outermost first
+
+// A pool permit: `allow|deny known-clients;`, `allow members of "x";`, ...
+struct PoolPermit {
+  bool allow = true;
+  enum class What { KnownClients, UnknownClients, AllClients, DynamicBootp, Members, Other };
+  What what = What::Other;
+  std::string className;  // Members
+};
+
+struct Pool {
+  std::vector<leases::AddressRange> ranges;
+  std::vector<PoolPermit> permits;
+  ScopeChain chain;          // its subnet's chain plus the pool's body
+  bool dynamicBootp = false;  // a range was declared `dynamic-bootp`
+};
+
+struct Subnet {
+  net::Ipv4Network network = *net::Ipv4Network::fromPrefix(net::Ipv4Address::any(), 0);
+  int sharedNetwork = -1;  // index into ConfigModel::sharedNetworks, or -1 for its own
+  ScopeChain chain;
+  std::vector<Pool> pools;  // ranges outside a pool form a pool of their own, first
+};
+
+struct Host {
+  std::string name;
+  std::optional<leases::HardwareAddress> hardware;
+  std::string clientId;  // option dhcp-client-identifier in the host, raw bytes
+  std::vector<net::Ipv4Address> fixedAddresses;
+  ScopeChain chain;  // groups around it and its own body (not the subnet: that comes first)
+};
+
+struct ClassDecl {
+  std::string name;
+  const conf::Expression* match = nullptr;  // `match if EXPR;` (Boolean)
+  const StatementList* body = nullptr;
+};
+
+struct ConfigModel {
+  std::shared_ptr<const conf::ParseResult> source;
+  const StatementList* global = nullptr;
+  std::vector<std::string> sharedNetworks;
+  std::vector<Subnet> subnets;
+  std::vector<Host> hosts;
+  std::vector<ClassDecl> classes;
+  // `option NAME code N = encapsulate SPACE;`: SPACE -> N (its sub-options are sent inside N).
+  std::map<std::string, std::uint8_t, std::less<>> encapsulations;
+
+  // The subnet holding `address`, most specific first.
+  const Subnet* subnetFor(net::Ipv4Address address) const;
+  // Subnets of the same shared network as `subnet` (itself first).
+  std::vector<const Subnet*> sharedWith(const Subnet& subnet) const;
+  const Host* hostByHardware(const leases::HardwareAddress& hardware) const;
+  const Host* hostByClientId(std::string_view clientId) const;
+  std::vector<leases::AddressRange> allRanges() const;
+  std::vector<net::Ipv4Network> networks() const;
+};
+
+// Builds the model; the parse result must have passed the checker (and host-name resolution).
+ConfigModel buildConfigModel(std::shared_ptr<const conf::ParseResult> parsed);
+
+}  // namespace snowboot::dhcpd::engine

@@ -1,0 +1,717 @@
+#include "dhcpd/engine/engine.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace snowboot::dhcpd::engine {
+
+namespace {
+
+using dhcp::MessageType;
+using leases::BindingState;
+using leases::Lease;
+
+std::vector<std::uint8_t> addressBytes(net::Ipv4Address address) {
+  auto octets = address.octets();
+  return {octets.begin(), octets.end()};
+}
+
+std::vector<std::uint8_t> numberBytes(std::uint32_t value) {
+  return {static_cast<std::uint8_t>(value >> 24), static_cast<std::uint8_t>(value >> 16),
+          static_cast<std::uint8_t>(value >> 8), static_cast<std::uint8_t>(value)};
+}
+
+std::optional<net::Ipv4Address> optionAddress(const dhcp::Message& message, std::uint8_t code) {
+  const auto* option = message.options.find(code);
+  if (!option || option->data.size() != 4) return std::nullopt;
+  const auto& d = option->data;
+  return net::Ipv4Address(d[0], d[1], d[2], d[3]);
+}
+
+std::optional<std::uint32_t> optionNumber(const dhcp::Message& message, std::uint8_t code) {
+  const auto* option = message.options.find(code);
+  if (!option || option->data.size() != 4) return std::nullopt;
+  const auto& d = option->data;
+  return std::uint32_t{d[0]} << 24 | std::uint32_t{d[1]} << 16 | std::uint32_t{d[2]} << 8 | d[3];
+}
+
+// ISC's print_hw_addr: lower-case hex octets joined by colons.
+std::string hardwareText(const dhcp::Message& message) {
+  std::string out;
+  for (auto byte : message.hardwareAddress()) {
+    out += fmt::format("{}{:02x}", out.empty() ? "" : ":", byte);
+  }
+  return out;
+}
+
+bool isSubnetMember(const std::vector<const Subnet*>& shared, net::Ipv4Address address) {
+  return std::any_of(shared.begin(), shared.end(),
+                     [&](const Subnet* subnet) { return subnet->network.contains(address); });
+}
+
+}  // namespace
+
+struct Engine::Client {
+  const dhcp::Message* request = nullptr;
+  const Arrival* arrival = nullptr;
+  leases::HardwareAddress hardware;
+  std::string uid;
+  const Host* host = nullptr;
+  const Subnet* subnet = nullptr;         // where the client is (by giaddr or interface)
+  std::vector<const Subnet*> shared;      // its shared network
+  PacketContext context;
+  std::string mac;    // for the log
+  std::string from;   // "52:54:00:00:00:01 (name)"
+  std::string via;    // "s0" or the relay's address
+
+  // Who the client is for the offer book: its client identifier, else its hardware address.
+  std::string key() const { return uid.empty() ? "hw:" + hardware.key() : "id:" + uid; }
+
+  bool owns(const Lease& lease) const {
+    if (!uid.empty() && !lease.uid.empty()) return lease.uid == uid;
+    return !lease.hardware.empty() && lease.hardware == hardware;
+  }
+};
+
+namespace {
+
+bool isOn(const Effective& effective, const std::string& name) {
+  auto value = effective.text(name);
+  return value && (*value == "on" || *value == "true");
+}
+
+// `deny booting;` / `ignore booting;` in a host (or any scope): the client is not served.
+bool bootingDenied(const Effective& effective) {
+  auto found = effective.permits.find("booting");
+  return found != effective.permits.end() && found->second != "allow";
+}
+
+// `use-host-decl-names on;`: a declared host is told its declaration's name (option 12).
+void addHostName(Effective& effective, const Host* host) {
+  if (host && isOn(effective, "use-host-decl-names") &&
+      !effective.options.contains(dhcp::option::kHostName)) {
+    effective.options[dhcp::option::kHostName].assign(host->name.begin(), host->name.end());
+  }
+}
+
+// Runs the scopes that apply, outermost first, each statement list once: the subnet's chain (or
+// the pool's, which extends it), the classes the client is in, then the host's.
+Effective resolveScopes(const ConfigModel& config, const ScopeChain& chain, const Host* host,
+                        const PacketContext& context) {
+  Effective effective;
+  std::set<const StatementList*> done;
+  auto run = [&](const StatementList* list) {
+    if (!list || !done.insert(list).second) return;
+    execute(*list, context, effective);
+  };
+  if (chain.empty()) run(config.global);
+  for (const auto* list : chain) run(list);
+  for (const auto& decl : config.classes) {
+    if (context.classes.contains(decl.name)) run(decl.body);
+  }
+  if (host) {
+    for (const auto* list : host->chain) run(list);
+  }
+  addHostName(effective, host);
+  return effective;
+}
+
+bool poolPermits(const Pool& pool, const PacketContext& context, bool bootp) {
+  if (bootp && !pool.dynamicBootp) return false;
+  bool anyAllow = false;
+  bool allowed = false;
+  for (const auto& permit : pool.permits) {
+    bool matches = false;
+    switch (permit.what) {
+      case PoolPermit::What::KnownClients: matches = context.known; break;
+      case PoolPermit::What::UnknownClients: matches = !context.known; break;
+      case PoolPermit::What::AllClients: matches = true; break;
+      case PoolPermit::What::DynamicBootp: matches = bootp; break;
+      case PoolPermit::What::Members: matches = context.classes.contains(permit.className); break;
+      case PoolPermit::What::Other: matches = false; break;
+    }
+    if (permit.allow) {
+      anyAllow = true;
+      allowed = allowed || matches;
+    } else if (matches) {
+      return false;
+    }
+  }
+  return !anyAllow || allowed;
+}
+
+const Pool* poolOf(const std::vector<const Subnet*>& shared, net::Ipv4Address address) {
+  for (const auto* subnet : shared) {
+    for (const auto& pool : subnet->pools) {
+      for (const auto& range : pool.ranges) {
+        if (range.first <= address && address <= range.last) return &pool;
+      }
+    }
+  }
+  return nullptr;
+}
+
+std::uint32_t leaseTime(const dhcp::Message& request, const Effective& effective) {
+  auto defaultTime = effective.number("default-lease-time").value_or(kDefaultLeaseTime);
+  auto maxTime = effective.number("max-lease-time").value_or(kDefaultMaxLeaseTime);
+  auto minTime = effective.number("min-lease-time").value_or(0);
+  std::uint32_t time = defaultTime;
+  if (auto asked = optionNumber(request, dhcp::option::kLeaseTime)) {
+    time = std::min(*asked, maxTime);
+  }
+  time = std::max(time, minTime);
+  return time;
+}
+
+}  // namespace
+
+Outcome Engine::handle(const dhcp::Message& request, const Arrival& arrival, leases::Time now) {
+  Outcome outcome;
+  if (request.op != static_cast<std::uint8_t>(dhcp::OpCode::BootRequest)) return outcome;
+  Client client;
+  client.request = &request;
+  client.arrival = &arrival;
+  client.hardware.type = request.htype;
+  auto hw = request.hardwareAddress();
+  client.hardware.address.assign(hw.begin(), hw.end());
+  if (const auto* uid = request.options.find(dhcp::option::kClientIdentifier)) {
+    client.uid.assign(uid->data.begin(), uid->data.end());
+  }
+  client.host = config_.hostByClientId(client.uid);
+  if (!client.host) client.host = config_.hostByHardware(client.hardware);
+  client.mac = hardwareText(request);
+  client.from = client.mac;
+  if (const auto* name = request.options.find(dhcp::option::kHostName)) {
+    client.from += " (" + std::string(name->data.begin(), name->data.end()) + ")";
+  }
+  client.via = request.giaddr.isAny() ? arrival.interface : request.giaddr.toString();
+  client.context.packet = &request;
+  client.context.catalogue = &config_.source->catalogue;
+  client.context.known = client.host != nullptr;
+  for (const auto& decl : config_.classes) {
+    if (decl.match && evaluateBoolean(*decl.match, client.context).value_or(false)) {
+      client.context.classes.insert(decl.name);
+    }
+  }
+  auto locator = request.giaddr.isAny() ? arrival.serverAddress : request.giaddr;
+  client.subnet = config_.subnetFor(locator);
+  if (client.subnet) client.shared = config_.sharedWith(*client.subnet);
+
+  auto type = request.messageType();
+  if (!request.options.contains(dhcp::option::kMessageType)) return bootp(client, now);
+  if (!type) return outcome;
+  switch (*type) {
+    case MessageType::Discover: return discover(client, now);
+    case MessageType::Request: return this->request(client, now);
+    case MessageType::Decline: return decline(client, now);
+    case MessageType::Release: return release(client);
+    case MessageType::Inform: return inform(client);
+    default: return outcome;
+  }
+}
+
+namespace {
+
+struct ReplyPlan {
+  MessageType type = MessageType::Offer;
+  net::Ipv4Address yiaddr;
+  std::optional<std::uint32_t> leaseTime;
+  const Subnet* subnet = nullptr;
+};
+
+// ISC's reply: BOOTP fields copied from the request, then 53, 54, 51, then what option 55 asked
+// for in its order (without a list: every option in scope, by code); the subnet mask is implied.
+// A space's options as sub-options (code, length, data), with the space's field widths.
+std::vector<std::uint8_t> encapsulate(const std::map<std::uint32_t, std::vector<std::uint8_t>>& sub,
+                                      const dhcp::OptionSpace* space) {
+  int codeWidth = space ? space->codeWidth : 1;
+  int lengthWidth = space ? space->lengthWidth : 1;
+  std::vector<std::uint8_t> out;
+  auto put = [&](std::uint32_t value, int width) {
+    for (int shift = (width - 1) * 8; shift >= 0; shift -= 8) {
+      out.push_back(static_cast<std::uint8_t>(value >> shift));
+    }
+  };
+  for (const auto& [code, data] : sub) {
+    put(code, codeWidth);
+    if (lengthWidth > 0) put(static_cast<std::uint32_t>(data.size()), lengthWidth);
+    out.insert(out.end(), data.begin(), data.end());
+  }
+  return out;
+}
+
+// Options of other spaces go where dhcpd.conf says: inside the option that encapsulates their
+// space, inside option 43 for the vendor-option-space, at top level for the site-option-space.
+void placeSpaceOptions(const ConfigModel& config, const Effective& effective,
+                       std::map<std::uint8_t, std::vector<std::uint8_t>>& options) {
+  const auto& catalogue = config.source->catalogue;
+  for (const auto& [space, sub] : effective.spaceOptions) {
+    if (auto carrier = config.encapsulations.find(space); carrier != config.encapsulations.end()) {
+      if (!options.contains(carrier->second)) {
+        options[carrier->second] = encapsulate(sub, catalogue.findSpace(space));
+      }
+    }
+  }
+  if (auto vendor = effective.text("vendor-option-space")) {
+    auto sub = effective.spaceOptions.find(*vendor);
+    if (sub != effective.spaceOptions.end() && !options.contains(dhcp::option::kVendorSpecific)) {
+      options[dhcp::option::kVendorSpecific] =
+          encapsulate(sub->second, catalogue.findSpace(*vendor));
+    }
+  }
+  if (auto site = effective.text("site-option-space")) {
+    auto sub = effective.spaceOptions.find(*site);
+    if (sub != effective.spaceOptions.end()) {
+      for (const auto& [code, data] : sub->second) {
+        if (code > 0 && code < 255 && !options.contains(static_cast<std::uint8_t>(code))) {
+          options[static_cast<std::uint8_t>(code)] = data;
+        }
+      }
+    }
+  }
+}
+
+dhcp::Message buildReply(const ConfigModel& config, const dhcp::Message& request,
+                         const Arrival& arrival, const Effective& effective,
+                         const ReplyPlan& plan, bool bootp) {
+  dhcp::Message reply;
+  reply.op = static_cast<std::uint8_t>(dhcp::OpCode::BootReply);
+  reply.htype = request.htype;
+  reply.hlen = request.hlen;
+  reply.hops = request.hops;
+  reply.xid = request.xid;
+  reply.flags = request.flags;
+  reply.ciaddr = request.ciaddr;
+  reply.yiaddr = plan.yiaddr;
+  reply.giaddr = request.giaddr;
+  reply.chaddr = request.chaddr;
+  if (auto next = effective.text("next-server")) {
+    if (auto address = net::Ipv4Address::parse(*next)) reply.siaddr = *address;
+  }
+  if (auto file = effective.text("filename")) reply.file = *file;
+  if (auto name = effective.text("server-name")) reply.sname = *name;
+  if (reply.file.size() > dhcp::kBootFileSize - 1) reply.file.resize(dhcp::kBootFileSize - 1);
+  if (reply.sname.size() > dhcp::kServerNameSize - 1) reply.sname.resize(dhcp::kServerNameSize - 1);
+
+  auto options = effective.options;
+  placeSpaceOptions(config, effective, options);
+  if (plan.subnet && !options.contains(dhcp::option::kSubnetMask)) {
+    options[dhcp::option::kSubnetMask] = addressBytes(plan.subnet->network.netmask());
+  }
+  if (!bootp) {
+    reply.options.set(dhcp::option::kMessageType, {static_cast<std::uint8_t>(plan.type)});
+    auto serverId = arrival.serverAddress;
+    if (auto configured = options.find(dhcp::option::kServerIdentifier);
+        configured != options.end() && configured->second.size() == 4) {
+      const auto& d = configured->second;
+      serverId = net::Ipv4Address(d[0], d[1], d[2], d[3]);
+    }
+    reply.options.set(dhcp::option::kServerIdentifier, addressBytes(serverId));
+    if (plan.leaseTime) reply.options.set(dhcp::option::kLeaseTime, numberBytes(*plan.leaseTime));
+  }
+  auto skip = [&](std::uint8_t code) {
+    return code == dhcp::option::kMessageType || code == dhcp::option::kServerIdentifier ||
+           code == dhcp::option::kLeaseTime || code == dhcp::option::kParameterRequestList ||
+           code == dhcp::option::kMessage || code == dhcp::option::kMaxMessageSize;
+  };
+  // A dhcp-parameter-request-list set in dhcpd.conf replaces the client's (ISC; pxelinux
+  // configs append 208-211 to it so those options are sent).
+  std::optional<std::vector<std::uint8_t>> asked;
+  if (auto configured = options.find(dhcp::option::kParameterRequestList);
+      configured != options.end()) {
+    asked = configured->second;
+  } else if (const auto* list = request.options.find(dhcp::option::kParameterRequestList)) {
+    asked = list->data;
+  }
+  if (asked && !bootp) {
+    for (auto code : *asked) {
+      if (skip(code) || reply.options.contains(code)) continue;
+      if (auto found = options.find(code); found != options.end()) {
+        reply.options.set(code, found->second);
+      }
+    }
+  } else {
+    for (const auto& [code, data] : options) {
+      if (!skip(code)) reply.options.set(code, data);
+    }
+  }
+  // RFC 3046: a relay's agent information goes back to it unchanged, last, as ISC echoes it.
+  if (!request.giaddr.isAny()) {
+    if (const auto* agent = request.options.find(dhcp::option::kRelayAgentInformation)) {
+      reply.options.set(agent->code, agent->data);
+    }
+  }
+  return reply;
+}
+
+Lease makeLease(net::Ipv4Address address, const leases::HardwareAddress& hardware,
+                const std::string& uid, const dhcp::Message& request, leases::Time now,
+                std::uint32_t seconds, BindingState state) {
+  Lease lease;
+  lease.address = address;
+  lease.starts = now;
+  lease.ends = now + std::chrono::seconds(seconds);
+  lease.cltt = now;
+  lease.state = state;
+  lease.nextState = state == BindingState::Active ? std::optional(BindingState::Free)
+                                                  : std::nullopt;
+  lease.hardware = hardware;
+  lease.uid = uid;
+  if (const auto* name = request.options.find(dhcp::option::kHostName)) {
+    lease.clientHostname = std::string(name->data.begin(), name->data.end());
+  }
+  return lease;
+}
+
+}  // namespace
+
+Outcome Engine::discover(const Client& client, leases::Time now) {
+  Outcome outcome;
+  const auto& request = *client.request;
+  outcome.log.push_back(fmt::format("DHCPDISCOVER from {} via {}", client.from, client.via));
+  if (!client.subnet) {
+    outcome.log.back() += ": unknown network segment";
+    return outcome;
+  }
+  ReplyPlan plan;
+  plan.type = MessageType::Offer;
+  const ScopeChain* chain = nullptr;
+  // A fixed address on this network first, as ISC.
+  if (client.host) {
+    for (auto address : client.host->fixedAddresses) {
+      if (isSubnetMember(client.shared, address)) {
+        plan.yiaddr = address;
+        plan.subnet = config_.subnetFor(address);
+        chain = &plan.subnet->chain;
+        break;
+      }
+    }
+  }
+  const Pool* pool = nullptr;
+  if (!chain) {
+    // The client's own lease (active, expired or released), else the address option 50 asks
+    // for when it is free, else a fresh one from the pools it may use.
+    auto mine = client.uid.empty() ? store_.findByHardware(client.hardware)
+                                   : store_.findByClientId(client.uid);
+    if (mine.empty() && !client.uid.empty()) mine = store_.findByHardware(client.hardware);
+    // An offer still held for this client comes first: a repeated DISCOVER gets the same one.
+    if (auto offered = offers_.offeredTo(client.key(), now)) {
+      const auto* candidate = poolOf(client.shared, *offered);
+      if (candidate && poolPermits(*candidate, client.context, false)) {
+        plan.yiaddr = *offered;
+        pool = candidate;
+      }
+    }
+    for (const auto& lease : mine) {
+      if (pool) break;
+      if (lease.abandoned() || !client.owns(lease)) continue;
+      const auto* candidate = poolOf(client.shared, lease.address);
+      if (candidate && poolPermits(*candidate, client.context, false)) {
+        plan.yiaddr = lease.address;
+        pool = candidate;
+        break;
+      }
+    }
+    if (!pool) {
+      std::vector<leases::AddressRange> ranges;
+      const Pool* first = nullptr;
+      for (const auto* subnet : client.shared) {
+        for (const auto& candidate : subnet->pools) {
+          if (!poolPermits(candidate, client.context, false)) continue;
+          ranges.insert(ranges.end(), candidate.ranges.begin(), candidate.ranges.end());
+          if (!first) first = &candidate;
+        }
+      }
+      std::optional<net::Ipv4Address> address;
+      if (!ranges.empty()) {
+        address = store_.allocate({ranges, now, now + std::chrono::seconds(kOfferHold),
+                                   optionAddress(request, dhcp::option::kRequestedAddress)});
+      }
+      if (!address) {
+        outcome.log.back() +=
+            fmt::format(": network {}: no free leases", client.subnet->network.toString());
+        return outcome;
+      }
+      plan.yiaddr = *address;
+      pool = poolOf(client.shared, *address);
+      offers_.remember(*address, client.key(), now + std::chrono::seconds(kOfferHold));
+    }
+    chain = &pool->chain;
+    plan.subnet = config_.subnetFor(plan.yiaddr);
+  }
+  auto effective = resolveScopes(config_, *chain, client.host, client.context);
+  if (bootingDenied(effective)) {
+    outcome.log.back() += ": booting disallowed";
+    return outcome;
+  }
+  if (!client.host && effective.permits.contains("unknown-clients") &&
+      effective.permits["unknown-clients"] != "allow") {
+    outcome.log.back() += ": unknown client";
+    return outcome;
+  }
+  plan.leaseTime = leaseTime(request, effective);
+  outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
+  outcome.destination = replyDestination(request, *outcome.reply);
+  outcome.log.push_back(fmt::format("DHCPOFFER on {} to {} via {}", plan.yiaddr.toString(),
+                                    client.from, client.via));
+  return outcome;
+}
+
+Outcome Engine::request(const Client& client, leases::Time now) {
+  Outcome outcome;
+  const auto& request = *client.request;
+  auto serverId = optionAddress(request, dhcp::option::kServerIdentifier);
+  auto wanted = optionAddress(request, dhcp::option::kRequestedAddress);
+  net::Ipv4Address address = wanted ? *wanted : request.ciaddr;
+  std::string line = fmt::format("DHCPREQUEST for {}", address.toString());
+  if (serverId) line += fmt::format(" ({})", serverId->toString());
+  line += fmt::format(" from {} via {}", client.from, client.via);
+  outcome.log.push_back(line);
+
+  if (serverId && *serverId != client.arrival->serverAddress) {
+    // The client chose another server: nothing to say.
+    outcome.log.back() += ": not our server";  // ISC logs nothing more; keep it traceable
+    return outcome;
+  }
+  // The scopes that decide `authoritative` for a NAK: the client's network.
+  Effective networkScope;
+  if (client.subnet) {
+    networkScope = resolveScopes(config_, client.subnet->chain, client.host, client.context);
+  } else {
+    networkScope = resolveScopes(config_, {}, client.host, client.context);
+  }
+  bool authoritative = networkScope.authoritative.value_or(false);
+  auto nak = [&](std::string_view why) {
+    if (!authoritative) {
+      outcome.log.back() += fmt::format(": {} (not authoritative)", why);
+      return std::move(outcome);
+    }
+    dhcp::Message reply;
+    reply.op = static_cast<std::uint8_t>(dhcp::OpCode::BootReply);
+    reply.htype = request.htype;
+    reply.hlen = request.hlen;
+    reply.hops = request.hops;
+    reply.xid = request.xid;
+    reply.flags = request.flags | dhcp::kBroadcastFlag;
+    reply.giaddr = request.giaddr;
+    reply.chaddr = request.chaddr;
+    reply.options.set(dhcp::option::kMessageType, {static_cast<std::uint8_t>(MessageType::Nak)});
+    reply.options.set(dhcp::option::kServerIdentifier,
+                      addressBytes(client.arrival->serverAddress));
+    std::string text = "requested address not available";
+    reply.options.set(dhcp::option::kMessage, std::vector<std::uint8_t>(text.begin(), text.end()));
+    if (!request.giaddr.isAny()) {
+      if (const auto* agent = request.options.find(dhcp::option::kRelayAgentInformation)) {
+        reply.options.set(agent->code, agent->data);
+      }
+    }
+    outcome.reply = std::move(reply);
+    outcome.destination = replyDestination(request, *outcome.reply);
+    outcome.log.push_back(
+        fmt::format("DHCPNAK on {} to {} via {}", address.toString(), client.mac, client.via));
+    return std::move(outcome);
+  };
+  if (!client.subnet || address.isAny()) {
+    if (!client.subnet) outcome.log.back() += ": unknown network segment";
+    return outcome;
+  }
+  if (!isSubnetMember(client.shared, address)) return nak("wrong network");
+
+  ReplyPlan plan;
+  plan.type = MessageType::Ack;
+  plan.yiaddr = address;
+  plan.subnet = config_.subnetFor(address);
+  const ScopeChain* chain = nullptr;
+  bool fixed = false;
+  if (client.host) {
+    for (auto fixedAddress : client.host->fixedAddresses) {
+      if (fixedAddress == address) {
+        chain = &plan.subnet->chain;
+        fixed = true;
+      }
+    }
+  }
+  if (!fixed) {
+    const auto* pool = poolOf(client.shared, address);
+    auto lease = store_.findByAddress(address);
+    bool mine = lease && client.owns(*lease) && !lease->abandoned();
+    bool free = !lease || lease->state == BindingState::Free ||
+                lease->state == BindingState::Expired || lease->state == BindingState::Released;
+    if (!pool || !poolPermits(*pool, client.context, false)) {
+      return nak("address not available");
+    }
+    auto holder = offers_.holder(address, now);
+    if (!mine && holder && *holder != client.key()) {
+      return nak("address offered to another client");
+    }
+    // ISC: an available address in a pool is given even to a client that skipped the
+    // DISCOVER ("we are within our rights to send a DHCPACK"); one that is leased to another
+    // client or abandoned is refused.
+    if (!mine && !free) return nak("lease owned by another client");
+    chain = &pool->chain;
+  }
+  auto effective = resolveScopes(config_, *chain, client.host, client.context);
+  if (bootingDenied(effective)) {
+    outcome.log.back() += ": booting disallowed";
+    return outcome;
+  }
+  plan.leaseTime = leaseTime(request, effective);
+  if (fixed) plan.leaseTime = effective.number("default-lease-time").value_or(kDefaultLeaseTime);
+  outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
+  outcome.destination = replyDestination(request, *outcome.reply);
+  if (!fixed) {
+    offers_.forget(address);
+    outcome.commits.push_back(makeLease(address, client.hardware, client.uid, request, now,
+                                        *plan.leaseTime, BindingState::Active));
+  }
+  outcome.log.push_back(
+      fmt::format("DHCPACK on {} to {} via {}", address.toString(), client.from, client.via));
+  return outcome;
+}
+
+Outcome Engine::decline(const Client& client, leases::Time now) {
+  Outcome outcome;
+  const auto& request = *client.request;
+  auto address = optionAddress(request, dhcp::option::kRequestedAddress).value_or(request.ciaddr);
+  auto lease = store_.findByAddress(address);
+  std::string status;
+  if (lease && client.owns(*lease)) {
+    Lease abandoned = *lease;
+    abandoned.state = BindingState::Abandoned;
+    abandoned.nextState.reset();
+    abandoned.starts = now;
+    abandoned.ends = now + std::chrono::seconds(kAbandonLeaseTime);
+    abandoned.cltt = now;
+    // ISC forgets the client of an abandoned address so nobody gets it back by identity.
+    abandoned.hardware = {};
+    abandoned.uid.clear();
+    abandoned.clientHostname.reset();
+    outcome.commits.push_back(abandoned);
+    outcome.log.push_back(fmt::format("Abandoning IP address {}: declined.", address.toString()));
+    status = "abandoned";
+  } else {
+    status = lease ? "not our lease" : "not found";
+  }
+  outcome.log.push_back(fmt::format("DHCPDECLINE of {} from {} via {}: {}", address.toString(),
+                                    client.from, client.via, status));
+  return outcome;
+}
+
+Outcome Engine::release(const Client& client) {
+  Outcome outcome;
+  const auto& request = *client.request;
+  auto lease = store_.findByAddress(request.ciaddr);
+  bool found = lease && client.owns(*lease) && lease->state == BindingState::Active;
+  if (found) outcome.release = request.ciaddr;
+  outcome.log.push_back(fmt::format("DHCPRELEASE of {} from {} via {} ({})",
+                                    request.ciaddr.toString(), client.from, client.via,
+                                    found ? "found" : "not found"));
+  return outcome;
+}
+
+Outcome Engine::inform(const Client& client) {
+  Outcome outcome;
+  const auto& request = *client.request;
+  auto locator = request.ciaddr.isAny() ? client.arrival->serverAddress : request.ciaddr;
+  if (!request.giaddr.isAny()) locator = request.giaddr;
+  outcome.log.push_back(fmt::format("DHCPINFORM from {} via {}", locator.toString(), client.via));
+  const Subnet* subnet = config_.subnetFor(request.ciaddr.isAny() ? locator : request.ciaddr);
+  if (!subnet) subnet = client.subnet;
+  if (!subnet) {
+    outcome.log.back() += ": unknown subnet for client address " + request.ciaddr.toString();
+    return outcome;
+  }
+  ReplyPlan plan;
+  plan.type = MessageType::Ack;
+  plan.subnet = subnet;
+  auto effective = resolveScopes(config_, subnet->chain, client.host, client.context);
+  outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
+  outcome.destination = replyDestination(request, *outcome.reply);
+  outcome.log.push_back(fmt::format("DHCPACK to {} ({}) via {}", request.ciaddr.toString(),
+                                    client.mac, client.via));
+  return outcome;
+}
+
+Outcome Engine::bootp(const Client& client, leases::Time now) {
+  Outcome outcome;
+  const auto& request = *client.request;
+  outcome.log.push_back(fmt::format("BOOTREQUEST from {} via {}", client.mac, client.via));
+  if (!client.subnet) {
+    outcome.log.back() += ": unknown network segment";
+    return outcome;
+  }
+  ReplyPlan plan;
+  const ScopeChain* chain = nullptr;
+  if (client.host) {
+    for (auto address : client.host->fixedAddresses) {
+      if (isSubnetMember(client.shared, address)) {
+        plan.yiaddr = address;
+        plan.subnet = config_.subnetFor(address);
+        chain = &plan.subnet->chain;
+        break;
+      }
+    }
+  }
+  const Pool* pool = nullptr;
+  if (!chain) {
+    // Dynamic BOOTP: the client's own BOOTP lease, else a new one from a `dynamic-bootp` range.
+    for (const auto& lease : store_.findByHardware(client.hardware)) {
+      if (lease.abandoned() || !lease.bootp || !client.owns(lease)) continue;
+      const auto* candidate = poolOf(client.shared, lease.address);
+      if (candidate && poolPermits(*candidate, client.context, true)) {
+        plan.yiaddr = lease.address;
+        pool = candidate;
+        break;
+      }
+    }
+    if (!pool) {
+      std::vector<leases::AddressRange> ranges;
+      for (const auto* subnet : client.shared) {
+        for (const auto& candidate : subnet->pools) {
+          if (!poolPermits(candidate, client.context, true)) continue;
+          ranges.insert(ranges.end(), candidate.ranges.begin(), candidate.ranges.end());
+        }
+      }
+      std::optional<net::Ipv4Address> address;
+      if (!ranges.empty()) address = store_.allocate({ranges, now, now});
+      if (!address) {
+        outcome.log.back() += ": no available leases";
+        return outcome;
+      }
+      plan.yiaddr = *address;
+      pool = poolOf(client.shared, *address);
+    }
+    plan.subnet = config_.subnetFor(plan.yiaddr);
+    chain = &pool->chain;
+  }
+  auto effective = resolveScopes(config_, *chain, client.host, client.context);
+  if (bootingDenied(effective)) {
+    outcome.log.back() += ": booting disallowed";
+    return outcome;
+  }
+  if (effective.permits.contains("bootp") && effective.permits["bootp"] != "allow") {
+    outcome.log.back() += ": BOOTP from dynamic client and no dynamic leases";
+    return outcome;
+  }
+  outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, true);
+  outcome.destination = replyDestination(request, *outcome.reply);
+  if (pool) {
+    // ISC: a dynamic BOOTP lease never ends unless dynamic-bootp-lease-length says otherwise.
+    auto lease = makeLease(plan.yiaddr, client.hardware, client.uid, request, now, 0,
+                           BindingState::Active);
+    auto length = effective.number("dynamic-bootp-lease-length");
+    lease.ends = length ? now + std::chrono::seconds(*length) : leases::kNever;
+    lease.bootp = true;
+    outcome.commits.push_back(lease);
+  }
+  outcome.log.push_back(
+      client.host ? fmt::format("BOOTREPLY for {} to {} ({}) via {}", plan.yiaddr.toString(),
+                                client.host->name, client.mac, client.via)
+                  : fmt::format("BOOTREPLY for {} to {} via {}", plan.yiaddr.toString(),
+                                client.mac, client.via));
+  return outcome;
+}
+
+}  // namespace snowboot::dhcpd::engine

@@ -1,0 +1,287 @@
+#include "dhcpd/engine/evaluate.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace snowboot::dhcpd::engine {
+
+namespace {
+
+using conf::Expression;
+using conf::Statement;
+
+// "space.name" -> the option's code in the packet's (dhcp) space, or nothing.
+std::optional<std::uint8_t> dhcpCode(std::string_view spaceName, const PacketContext& context) {
+  auto dot = spaceName.find('.');
+  if (dot == std::string_view::npos || !context.catalogue) return std::nullopt;
+  if (spaceName.substr(0, dot) != "dhcp") return std::nullopt;
+  const auto* definition = context.catalogue->find("dhcp", spaceName.substr(dot + 1));
+  if (!definition || definition->code > 254) return std::nullopt;
+  return static_cast<std::uint8_t>(definition->code);
+}
+
+std::optional<std::string> packetOption(std::string_view spaceName, const PacketContext& context) {
+  auto code = dhcpCode(spaceName, context);
+  if (!code || !context.packet) return std::nullopt;
+  const auto* option = context.packet->options.find(*code);
+  if (!option) return std::nullopt;
+  return std::string(option->data.begin(), option->data.end());
+}
+
+std::optional<std::int64_t> evaluateNumber(const Expression& expression,
+                                           const PacketContext& context) {
+  if (expression.kind == Expression::Kind::ConstNumber) return expression.number;
+  if (expression.kind == Expression::Kind::Function && expression.text == "extract-int" &&
+      !expression.operands.empty()) {
+    auto data = evaluateData(expression.operands[0], context);
+    std::size_t width = static_cast<std::size_t>(expression.number) / 8;
+    if (!data || width == 0 || data->size() < width) return std::nullopt;
+    std::int64_t value = 0;
+    for (std::size_t i = 0; i < width; ++i) {
+      value = value << 8 | static_cast<std::uint8_t>((*data)[i]);
+    }
+    return value;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> operandSize(const Expression& expression, const PacketContext& context) {
+  auto number = evaluateNumber(expression, context);
+  if (!number || *number < 0) return std::nullopt;
+  return static_cast<std::size_t>(*number);
+}
+
+}  // namespace
+
+std::optional<std::string> evaluateData(const Expression& expression,
+                                        const PacketContext& context) {
+  const auto& ops = expression.operands;
+  switch (expression.kind) {
+    case Expression::Kind::ConstData:
+      return expression.value;
+    case Expression::Kind::Option:
+      return packetOption(expression.text, context);
+    case Expression::Kind::Variable: {
+      // ISC's lexer reads a word of hex digits (`d0`, `e0:01`) as hex data where data is
+      // expected; our parser keeps it as a name. Variables themselves are not evaluated yet.
+      std::string out;
+      std::size_t start = 0;
+      const auto& text = expression.text;
+      while (start <= text.size()) {
+        auto end = std::min(text.find(':', start), text.size());
+        auto part = text.substr(start, end - start);
+        if (part.empty() || part.size() > 2 ||
+            part.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+          return std::nullopt;
+        }
+        out.push_back(static_cast<char>(std::stoi(part, nullptr, 16)));
+        start = end + 1;
+      }
+      return out;
+    }
+    case Expression::Kind::Hardware: {
+      if (!context.packet) return std::nullopt;
+      auto address = context.packet->hardwareAddress();
+      std::string out(1, static_cast<char>(context.packet->htype));
+      out.append(address.begin(), address.end());
+      return out;
+    }
+    case Expression::Kind::Function: {
+      const auto& name = expression.text;
+      if ((name == "substring" && ops.size() == 3) || (name == "suffix" && ops.size() == 2)) {
+        auto data = evaluateData(ops[0], context);
+        if (!data) return std::nullopt;
+        if (name == "suffix") {
+          auto length = operandSize(ops[1], context);
+          if (!length) return std::nullopt;
+          return data->substr(data->size() - std::min(*length, data->size()));
+        }
+        auto offset = operandSize(ops[1], context);
+        auto length = operandSize(ops[2], context);
+        if (!offset || !length) return std::nullopt;
+        if (*offset >= data->size()) return std::string();
+        return data->substr(*offset, *length);
+      }
+      if (name == "concat") {
+        // dhcp-eval(5): a null operand yields the other's value; all null is null.
+        std::optional<std::string> out;
+        for (const auto& operand : ops) {
+          if (auto data = evaluateData(operand, context)) out = out.value_or("") + *data;
+        }
+        return out;
+      }
+      if ((name == "lcase" || name == "ucase") && ops.size() == 1) {
+        auto data = evaluateData(ops[0], context);
+        if (!data) return std::nullopt;
+        for (auto& c : *data) {
+          c = static_cast<char>(name == "lcase" ? std::tolower(static_cast<unsigned char>(c))
+                                                : std::toupper(static_cast<unsigned char>(c)));
+        }
+        return data;
+      }
+      if (name == "pick-first-value") {
+        for (const auto& operand : ops) {
+          if (auto data = evaluateData(operand, context)) return data;
+        }
+        return std::nullopt;
+      }
+      if (name == "encode-int" && ops.size() == 1) {
+        auto number = evaluateNumber(ops[0], context);
+        if (!number) return std::nullopt;
+        std::string out;
+        for (int shift = static_cast<int>(expression.number) - 8; shift >= 0; shift -= 8) {
+          out.push_back(static_cast<char>((*number >> shift) & 0xff));
+        }
+        return out;
+      }
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<bool> evaluateBoolean(const Expression& expression, const PacketContext& context) {
+  const auto& ops = expression.operands;
+  switch (expression.kind) {
+    case Expression::Kind::Exists: {
+      auto code = dhcpCode(expression.text, context);
+      return code && context.packet && context.packet->options.contains(*code);
+    }
+    case Expression::Kind::Known:
+      return context.known;
+    case Expression::Kind::Check:
+      return context.classes.contains(expression.text);
+    case Expression::Kind::Not: {
+      if (ops.empty()) return std::nullopt;
+      auto value = evaluateBoolean(ops[0], context);
+      if (!value) return std::nullopt;
+      return !*value;
+    }
+    case Expression::Kind::Binary: {
+      if (ops.size() != 2) return std::nullopt;
+      const auto& op = expression.text;
+      if (op == "and" || op == "or") {
+        auto left = evaluateBoolean(ops[0], context);
+        auto right = evaluateBoolean(ops[1], context);
+        // ISC: a null operand makes `and` false unless the other is false; keep it simple: null
+        // is false, which is what a missing option means in every config we have seen.
+        bool l = left.value_or(false);
+        bool r = right.value_or(false);
+        return op == "and" ? (l && r) : (l || r);
+      }
+      if (op == "=" || op == "!=") {
+        if (ops[0].type == conf::ExprType::Numeric || ops[1].type == conf::ExprType::Numeric) {
+          auto left = evaluateNumber(ops[0], context);
+          auto right = evaluateNumber(ops[1], context);
+          if (!left || !right) return std::nullopt;
+          return (op == "=") == (*left == *right);
+        }
+        auto left = evaluateData(ops[0], context);
+        auto right = evaluateData(ops[1], context);
+        if (!left || !right) return std::nullopt;  // ISC: comparing with null is null (false)
+        return (op == "=") == (*left == *right);
+      }
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<std::uint32_t> Effective::number(const std::string& name) const {
+  auto found = parameters.find(name);
+  if (found == parameters.end()) return std::nullopt;
+  std::uint32_t value = 0;
+  const auto& text = found->second;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::string> Effective::text(const std::string& name) const {
+  auto found = parameters.find(name);
+  if (found == parameters.end()) return std::nullopt;
+  return found->second;
+}
+
+void execute(const std::vector<Statement>& statements, const PacketContext& context,
+             Effective& effective) {
+  for (const auto& statement : statements) {
+    switch (statement.kind) {
+      case Statement::Kind::Parameter:
+        if (!statement.args.empty()) {
+          effective.parameters[statement.name] = statement.args[0];
+        } else if (!statement.exprs.empty()) {
+          if (auto data = evaluateData(statement.exprs[0], context)) {
+            effective.parameters[statement.name] = *data;
+          }
+        }
+        break;
+      case Statement::Kind::Authoritative:
+        effective.authoritative = statement.flag;
+        break;
+      case Statement::Kind::Permit:
+        if (!statement.flag && !statement.args.empty()) {
+          effective.permits[statement.args[0]] = statement.text;
+        }
+        break;
+      case Statement::Kind::Option: {
+        if (statement.name.rfind("dhcp.", 0) != 0) {
+          // A sub-option of another space: kept for the option that encapsulates it.
+          auto dot = statement.name.find('.');
+          if (dot == std::string::npos || statement.number < 0) break;
+          std::string data = statement.value;
+          if (!statement.exprs.empty()) {
+            auto value = evaluateData(statement.exprs[0], context);
+            if (!value) break;
+            data = *value;
+          }
+          effective.spaceOptions[statement.name.substr(0, dot)]
+                                [static_cast<std::uint32_t>(statement.number)]
+                                    .assign(data.begin(), data.end());
+          break;
+        }
+        if (statement.number < 1 || statement.number > 254) break;
+        auto code = static_cast<std::uint8_t>(statement.number);
+        std::string data = statement.value;
+        if (!statement.exprs.empty()) {
+          auto value = evaluateData(statement.exprs[0], context);
+          if (!value) break;
+          data = *value;
+        }
+        bool had = effective.options.contains(code);
+        auto& slot = effective.options[code];
+        std::vector<std::uint8_t> bytes(data.begin(), data.end());
+        if (statement.text == "append") {
+          slot.insert(slot.end(), bytes.begin(), bytes.end());
+        } else if (statement.text == "prepend") {
+          slot.insert(slot.begin(), bytes.begin(), bytes.end());
+        } else if (statement.text == "default" && had) {
+          // `default` gives way to a value an outer scope set before it.
+        } else {
+          slot = std::move(bytes);
+        }
+        break;
+      }
+      case Statement::Kind::If: {
+        bool taken = !statement.exprs.empty() &&
+                     evaluateBoolean(statement.exprs[0], context).value_or(false);
+        if (taken) {
+          execute(statement.body, context, effective);
+        } else {
+          execute(statement.elseBody, context, effective);
+        }
+        break;
+      }
+      case Statement::Kind::Include:
+        execute(statement.body, context, effective);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace snowboot::dhcpd::engine

@@ -1,0 +1,49 @@
+#pragma once
+// ISC's executable statements and expressions, run for one packet: `if`/`elsif`/`else`,
+// `match if`, options and parameters. The result of running a chain of scopes (outermost first)
+// is what the reply carries; inner scopes override outer ones as in ISC.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/dhcp/message.hpp"
+#include "common/dhcp/option_catalogue.hpp"
+#include "dhcpd/conf/ast.hpp"
+
+namespace snowboot::dhcpd::engine {
+
+struct PacketContext {
+  const dhcp::Message* packet = nullptr;
+  const dhcp::OptionCatalogue* catalogue = nullptr;
+  bool known = false;                // a host declaration matches the client
+  std::set<std::string> classes;     // classes the packet belongs to
+};
+
+// What a chain of scopes says for one packet.
+struct Effective {
+  std::map<std::uint8_t, std::vector<std::uint8_t>> options;  // dhcp space, code -> data
+  // Options of other spaces (ipxe, pxelinux, PXE...): space -> code -> data, for encapsulation.
+  std::map<std::string, std::map<std::uint32_t, std::vector<std::uint8_t>>> spaceOptions;
+  std::map<std::string, std::string> parameters;               // name -> first argument
+  std::optional<bool> authoritative;
+  // `deny|ignore unknown-clients;` and the like outside pools: permit word -> allow/deny/ignore
+  std::map<std::string, std::string> permits;
+
+  std::optional<std::uint32_t> number(const std::string& name) const;
+  std::optional<std::string> text(const std::string& name) const;
+};
+
+std::optional<bool> evaluateBoolean(const conf::Expression& expression,
+                                    const PacketContext& context);
+std::optional<std::string> evaluateData(const conf::Expression& expression,
+                                        const PacketContext& context);
+
+// Runs the statements (declarations inside are skipped: they are scopes of their own).
+void execute(const std::vector<conf::Statement>& statements, const PacketContext& context,
+             Effective& effective);
+
+}  // namespace snowboot::dhcpd::engine

@@ -1,0 +1,327 @@
+#include "dhcpd/server/server.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <boost/asio/post.hpp>
+
+#include "common/net/udp_frame.hpp"
+
+namespace snowboot::dhcpd::server {
+
+namespace asio = boost::asio;
+using StreamDescriptor = asio::posix::stream_descriptor;
+
+namespace {
+
+leases::Time now() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+std::string_view describe(io::InterfaceState state) {
+  switch (state) {
+    case io::InterfaceState::Ready: return "ready";
+    case io::InterfaceState::Missing: return "missing";
+    case io::InterfaceState::Down: return "down";
+    case io::InterfaceState::NoAddress: return "no IPv4 address";
+    case io::InterfaceState::NoSubnet: return "no subnet declaration";
+    case io::InterfaceState::NotBroadcast: return "not broadcast-capable";
+  }
+  return "?";
+}
+
+constexpr auto kExpiryInterval = std::chrono::seconds(60);
+
+}  // namespace
+
+Server::Server(asio::io_context& io, const log::Logger& logger, Settings settings,
+               std::shared_ptr<const engine::ConfigModel> config)
+    : io_(io), logger_(logger), settings_(std::move(settings)), config_(std::move(config)),
+      expiryTimer_(io) {}
+
+Server::~Server() { stop(); }
+
+std::optional<std::string> Server::start() {
+  leases::FileLeaseStore::Options options;
+  options.path = settings_.leaseFile;
+  options.ranges = config_->allRanges();
+  leases::FileStoreLoad load;
+  auto store = leases::FileLeaseStore::open(options, now(), &load);
+  if (!store) return "Can't open lease database " + settings_.leaseFile + ": " +
+                     store.error().message();
+  store_ = std::move(*store);
+  for (const auto& problem : load.errors) logger_.error("{}", problem.message);
+  for (const auto& note : load.notes) logger_.info("{}", note);
+
+  auto udp = io::UdpSocket::open(settings_.serverPort);
+  if (!udp) return "Can't bind to dhcp address: " + udp.error().message();
+  udp_.emplace(std::move(*udp));
+  udpStream_ = std::make_unique<StreamDescriptor>(io_, udp_->fileDescriptor());
+  discardUdp();
+
+  auto monitor = io::LinkMonitor::open();
+  if (!monitor) return "Can't watch network links: " + monitor.error().message();
+  monitor_.emplace(std::move(*monitor));
+  monitorStream_ = std::make_unique<StreamDescriptor>(io_, monitor_->fileDescriptor());
+  watchLinks();
+
+  refreshInterfaces();
+  if (served_.empty() && settings_.interfaces.empty()) {
+    return "No subnet declaration for any broadcast interface: not configured to listen on any "
+           "interfaces!";
+  }
+  logger_.info("Sending on   Socket/fallback/fallback-net");
+  logger_.info("Server starting service.");
+  scheduleExpiry();
+  return std::nullopt;
+}
+
+void Server::stop() {
+  *alive_ = false;
+  expiryTimer_.cancel();
+  // The sockets own their descriptors: the Asio wrappers only watch them.
+  if (udpStream_) udpStream_->release();
+  if (monitorStream_) monitorStream_->release();
+  for (auto& [name, served] : served_) {
+    if (served.stream) served.stream->release();
+  }
+  served_.clear();
+  udpStream_.reset();
+  monitorStream_.reset();
+  if (store_) store_->drain();
+}
+
+void Server::replaceConfig(std::shared_ptr<const engine::ConfigModel> config) {
+  auto old = config_->allRanges();
+  for (const auto& range : config->allRanges()) {
+    if (std::find(old.begin(), old.end(), range) != old.end()) continue;
+    if (auto added = store_->addRange(range); !added) {
+      logger_.error("range {} {} not served: {}", range.first.toString(), range.last.toString(),
+                    added.error().detail);
+    }
+  }
+  config_ = std::move(config);
+  refreshInterfaces();
+}
+
+void Server::refreshInterfaces() {
+  auto found = io::discoverInterfaces();
+  if (!found) {
+    logger_.error("Can't list network interfaces: {}", found.error().message());
+    return;
+  }
+  auto choices = io::chooseInterfaces(*found, settings_.interfaces, config_->networks());
+  for (const auto& choice : choices) {
+    auto& last = lastState_[choice.name];
+    bool changed = last != choice.state;
+    last = choice.state;
+    auto existing = served_.find(choice.name);
+    if (choice.state != io::InterfaceState::Ready) {
+      if (existing != served_.end()) {
+        existing->second.stream->release();
+        served_.erase(existing);
+        logger_.warning("Stopped serving {}: {}", choice.name, describe(choice.state));
+      } else if (changed && !settings_.interfaces.empty()) {
+        logger_.warning("Waiting for {}: {}", choice.name, describe(choice.state));
+      }
+      continue;
+    }
+    if (existing != served_.end()) {
+      existing->second.choice = choice;  // the address may have changed
+      continue;
+    }
+    io::PacketSocket::Settings capture;
+    capture.filter = fmt::format("ip and udp dst port {}", settings_.serverPort);
+    auto socket = io::PacketSocket::open(choice.name, capture);
+    if (!socket) {
+      logger_.error("Can't listen on {}: {}", choice.name, socket.error().message());
+      continue;
+    }
+    Served served;
+    served.choice = choice;
+    served.socket = std::make_unique<io::PacketSocket>(std::move(*socket));
+    served.stream = std::make_unique<StreamDescriptor>(io_, served.socket->fileDescriptor());
+    auto [it, inserted] = served_.emplace(choice.name, std::move(served));
+    std::string where = fmt::format("LPF/{}/{}/{}", choice.name,
+                                    choice.mac ? choice.mac->toString() : "-",
+                                    choice.subnet ? choice.subnet->toString() : "-");
+    logger_.info("Listening on {}", where);
+    logger_.info("Sending on   {}", where);
+    readFrames(it->second);
+  }
+}
+
+void Server::readFrames(Served& served) {
+  std::string name = served.choice.name;
+  auto alive = alive_;
+  served.stream->async_wait(StreamDescriptor::wait_read, [this, name, alive](auto error) {
+    if (error || !*alive) return;
+    auto found = served_.find(name);
+    if (found == served_.end()) return;
+    Served& current = found->second;
+    auto drained = current.socket->drain([&](auto frame) { onFrame(current, frame); });
+    if (!drained) logger_.error("receive on {}: {}", name, drained.error().message());
+    // onFrame never removes interfaces, so `current` is still valid here.
+    readFrames(current);
+  });
+}
+
+void Server::onFrame(Served& served, std::span<const std::uint8_t> frame) {
+  auto udp = net::parseUdpFrame(frame);
+  if (!udp || udp->header.destinationPort != settings_.serverPort) return;
+  // Our own replies to relays are not requests.
+  if (served.choice.mac && udp->header.sourceMac == *served.choice.mac) return;
+  auto request = dhcp::decode(udp->payload);
+  if (!request) {
+    logger_.debug("dropped a malformed DHCP packet from {}: {}",
+                  udp->header.sourceAddress.toString(), dhcp::toString(request.error().code));
+    return;
+  }
+  engine::Engine engine(*config_, *store_, offers_);
+  engine::Arrival arrival{served.choice.name, served.choice.address};
+  auto outcome = engine.handle(*request, arrival, now());
+  execute(served, *request, std::move(outcome));
+}
+
+void Server::execute(const Served& served, const dhcp::Message& request,
+                     engine::Outcome outcome) {
+  // The reply's own line ("DHCPACK on ...") is the engine's last: it is logged when the reply
+  // actually leaves, which for an ACK is after its lease is durable.
+  std::string replyLine;
+  if (outcome.reply && !outcome.log.empty()) {
+    replyLine = std::move(outcome.log.back());
+    outcome.log.pop_back();
+  }
+  for (const auto& line : outcome.log) logger_.info("{}", line);
+  if (outcome.release) {
+    store_->release(*outcome.release, now(), [this, alive = alive_](const auto& result) {
+      if (result) return;
+      auto detail = result.error().detail;
+      asio::post(io_, [this, alive, detail] {
+        if (*alive) logger_.error("release not recorded: {}", detail);
+      });
+    });
+  }
+  if (!outcome.reply) {
+    for (const auto& lease : outcome.commits) store_->commit(lease, [](const auto&) {});
+    return;
+  }
+  struct Pending {
+    std::string logLine;
+    std::string interface;
+    dhcp::Message request;
+    dhcp::Message reply;
+    engine::Destination destination;
+    std::size_t waiting = 0;
+    bool failed = false;
+  };
+  auto pending = std::make_shared<Pending>(
+      Pending{std::move(replyLine), served.choice.name, request, std::move(*outcome.reply),
+              outcome.destination, outcome.commits.size(), false});
+  if (pending->waiting == 0) {
+    logger_.info("{}", pending->logLine);
+    send(pending->interface, pending->request, pending->reply, pending->destination);
+    return;
+  }
+  for (const auto& lease : outcome.commits) {
+    // The journal thread reports; the reply leaves from the loop, after the last commit is durable.
+    store_->commit(lease, [this, pending, alive = alive_](const leases::CommitResult& result) {
+      bool ok = result.has_value();
+      std::string detail = ok ? std::string() : result.error().detail;
+      asio::post(io_, [this, pending, alive, ok, detail] {
+        if (!*alive) return;
+        if (!ok) {
+          pending->failed = true;
+          logger_.error("lease not recorded, no reply sent: {}", detail);
+        }
+        if (--pending->waiting == 0 && !pending->failed) {
+          logger_.info("{}", pending->logLine);
+          send(pending->interface, pending->request, pending->reply, pending->destination);
+        }
+      });
+    });
+  }
+}
+
+void Server::send(const std::string& interface, const dhcp::Message& request,
+                  const dhcp::Message& reply, const engine::Destination& destination) {
+  auto served = served_.find(interface);
+  if (served == served_.end()) return;
+  const auto& choice = served->second.choice;
+  dhcp::EncodeLimits limits;
+  if (const auto* size = request.options.find(dhcp::option::kMaxMessageSize);
+      size && size->data.size() == 2) {
+    std::size_t asked = std::size_t{size->data[0]} << 8 | size->data[1];
+    limits.maxMessageSize = std::clamp<std::size_t>(asked, dhcp::kMinimumMaxMessageSize, 1500);
+  }
+  std::array<std::uint8_t, 1500> payload{};
+  auto encoded = dhcp::encode(reply, limits, payload);
+  if (!encoded) {
+    logger_.error("reply to {} not sent: {}", reply.yiaddr.toString(),
+                  dhcp::toString(encoded.error()));
+    return;
+  }
+  if (destination.via == engine::Destination::Via::Kernel) {
+    auto sent = udp_->sendTo(*encoded, destination.address, destination.port, 0, choice.address);
+    if (!sent) {
+      logger_.error("send to {}: {}", destination.address.toString(), sent.error().message());
+    }
+    return;
+  }
+  if (!choice.mac) return;
+  net::UdpFrameHeader header;
+  header.sourceMac = *choice.mac;
+  header.destinationMac = destination.mac;
+  header.sourceAddress = choice.address;
+  header.destinationAddress = destination.address;
+  header.sourcePort = settings_.serverPort;
+  header.destinationPort = destination.port;
+  header.timeToLive = engine::kRawTimeToLive;
+  header.typeOfService = engine::kRawTypeOfService;
+  header.identification = 0;
+  std::array<std::uint8_t, 1600> frame{};
+  auto emitted = net::emitUdpFrame(header, *encoded, frame);
+  if (!emitted) return;
+  if (auto sent = served->second.socket->send(*emitted); !sent) {
+    logger_.error("send on {}: {}", interface, sent.error().message());
+  }
+}
+
+void Server::discardUdp() {
+  // As ISC's fallback socket: requests are read from the packet sockets, which see them all;
+  // this one only sends, and what arrives on it is read and dropped so it never fills up.
+  udpStream_->async_wait(StreamDescriptor::wait_read, [this, alive = alive_](auto error) {
+    if (error || !*alive) return;
+    std::array<std::uint8_t, 1500> buffer{};
+    for (int i = 0; i < 64; ++i) {
+      auto received = udp_->receive(buffer);
+      if (!received || !*received) break;
+    }
+    discardUdp();
+  });
+}
+
+void Server::watchLinks() {
+  monitorStream_->async_wait(StreamDescriptor::wait_read, [this, alive = alive_](auto error) {
+    if (error || !*alive) return;
+    auto changed = monitor_->drainChanges();
+    if (!changed) {
+      logger_.error("netlink: {}", changed.error().message());
+    } else if (*changed) {
+      refreshInterfaces();
+    }
+    watchLinks();
+  });
+}
+
+void Server::scheduleExpiry() {
+  expiryTimer_.expires_after(kExpiryInterval);
+  expiryTimer_.async_wait([this, alive = alive_](auto error) {
+    if (error || !*alive) return;
+    store_->expire(now());
+    offers_.expire(now());
+    scheduleExpiry();
+  });
+}
+
+}  // namespace snowboot::dhcpd::server

@@ -1,0 +1,82 @@
+#pragma once
+// The DHCP server's shell: one Boost.Asio loop around the engine. Frames come in through a
+// packet socket per served interface; replies leave as raw frames or through the kernel's UDP
+// socket, as the engine's destination says. A reply that depends on a lease change is sent only
+// once the file store says the change is durable.
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "common/log/logger.hpp"
+#include "dhcpd/engine/config_model.hpp"
+#include "dhcpd/engine/engine.hpp"
+#include "dhcpd/io/interfaces.hpp"
+#include "dhcpd/io/link_monitor.hpp"
+#include "dhcpd/io/packet_socket.hpp"
+#include "dhcpd/io/udp_socket.hpp"
+#include "dhcpd/leases/file_store.hpp"
+
+namespace snowboot::dhcpd::server {
+
+struct Settings {
+  std::vector<std::string> interfaces;  // empty: every broadcast interface with a subnet
+  std::string leaseFile;
+  std::uint16_t serverPort = 67;
+};
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, const log::Logger& logger, Settings settings,
+         std::shared_ptr<const engine::ConfigModel> config);
+  ~Server();
+
+  // Opens the lease file, the UDP socket and the link monitor, then serves every interface
+  // that is ready; a named one that is missing is waited for. An error message when it cannot.
+  std::optional<std::string> start();
+  // SIGHUP with a configuration that loaded: later packets use it.
+  void replaceConfig(std::shared_ptr<const engine::ConfigModel> config);
+  void stop();
+
+ private:
+  struct Served {
+    io::InterfaceChoice choice;
+    std::unique_ptr<io::PacketSocket> socket;
+    std::unique_ptr<boost::asio::posix::stream_descriptor> stream;
+  };
+
+  void refreshInterfaces();
+  void readFrames(Served& served);
+  void onFrame(Served& served, std::span<const std::uint8_t> frame);
+  void discardUdp();
+  void watchLinks();
+  void scheduleExpiry();
+  void execute(const Served& served, const dhcp::Message& request, engine::Outcome outcome);
+  void send(const std::string& interface, const dhcp::Message& request,
+            const dhcp::Message& reply, const engine::Destination& destination);
+
+  boost::asio::io_context& io_;
+  const log::Logger& logger_;
+  Settings settings_;
+  std::shared_ptr<const engine::ConfigModel> config_;
+  std::unique_ptr<leases::FileLeaseStore> store_;
+  engine::OfferBook offers_;
+  std::optional<io::UdpSocket> udp_;
+  std::unique_ptr<boost::asio::posix::stream_descriptor> udpStream_;
+  std::optional<io::LinkMonitor> monitor_;
+  std::unique_ptr<boost::asio::posix::stream_descriptor> monitorStream_;
+  std::map<std::string, Served> served_;
+  std::map<std::string, io::InterfaceState> lastState_;
+  boost::asio::steady_timer expiryTimer_;
+  // Shared with commit callbacks that may outlive a stop: they check it before touching us.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace snowboot::dhcpd::server
