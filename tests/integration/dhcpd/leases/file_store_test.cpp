@@ -401,7 +401,9 @@ TEST_CASE("SIGKILL at random points never loses a lease reported committed", "[l
     const std::string text = readFile(path);
     const LeaseFileContents contents = readLeaseFile(text, path.string());
     INFO("iteration " << iteration);
-    REQUIRE(contents.errors.empty());  // a killed process leaves whole write()s behind
+    // Linux stops a large write() between pages when SIGKILL arrives, so a killed writer can
+    // leave its last record cut short. Only that one, and never a record it reported durable.
+    REQUIRE(contents.errors.size() == (contents.tornTail ? 1u : 0u));
     std::map<std::string, std::uint64_t> onDisk;
     for (const Lease& lease : contents.leases) {
       onDisk[lease.address.toString()] = std::stoull(lease.uid.substr(1));
