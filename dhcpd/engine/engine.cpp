@@ -221,6 +221,20 @@ struct ReplyPlan {
   const Subnet* subnet = nullptr;
 };
 
+// The host's first fixed address on the client's network: into the plan, with its scopes.
+const ScopeChain* placeFixedAddress(const ConfigModel& config, const Host* host,
+                                    const std::vector<const Subnet*>& shared, ReplyPlan& plan) {
+  if (host == nullptr) return nullptr;
+  for (auto address : host->fixedAddresses) {
+    if (isSubnetMember(shared, address)) {
+      plan.yiaddr = address;
+      plan.subnet = config.subnetFor(address);
+      return &plan.subnet->chain;
+    }
+  }
+  return nullptr;
+}
+
 // ISC's reply: BOOTP fields copied from the request, then 53, 54, 51, then what option 55 asked
 // for in its order (without a list: every option in scope, by code); the subnet mask is implied.
 // A space's options as sub-options (code, length, data), with the space's field widths.
@@ -377,18 +391,8 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
   }
   ReplyPlan plan;
   plan.type = MessageType::Offer;
-  const ScopeChain* chain = nullptr;
   // A fixed address on this network first, as ISC.
-  if (client.host) {
-    for (auto address : client.host->fixedAddresses) {
-      if (isSubnetMember(client.shared, address)) {
-        plan.yiaddr = address;
-        plan.subnet = config_.subnetFor(address);
-        chain = &plan.subnet->chain;
-        break;
-      }
-    }
-  }
+  const ScopeChain* chain = placeFixedAddress(config_, client.host, client.shared, plan);
   const Pool* pool = nullptr;
   if (!chain) {
     // The client's own lease (active, expired or released), else the address option 50 asks
@@ -643,17 +647,7 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
     return outcome;
   }
   ReplyPlan plan;
-  const ScopeChain* chain = nullptr;
-  if (client.host) {
-    for (auto address : client.host->fixedAddresses) {
-      if (isSubnetMember(client.shared, address)) {
-        plan.yiaddr = address;
-        plan.subnet = config_.subnetFor(address);
-        chain = &plan.subnet->chain;
-        break;
-      }
-    }
-  }
+  const ScopeChain* chain = placeFixedAddress(config_, client.host, client.shared, plan);
   const Pool* pool = nullptr;
   if (!chain) {
     // Dynamic BOOTP: the client's own BOOTP lease, else a new one from a `dynamic-bootp` range.
