@@ -82,9 +82,9 @@ bool isOn(const Effective& effective, const std::string& name) {
   return value && (*value == "on" || *value == "true");
 }
 
-// `deny booting;` / `ignore booting;` in a host (or any scope): the client is not served.
-bool bootingDenied(const Effective& effective) {
-  auto found = effective.permits.find("booting");
+// `deny KEY;` / `ignore KEY;` in scope (booting, unknown-clients, bootp): not served.
+bool denied(const Effective& effective, const std::string& key) {
+  auto found = effective.permits.find(key);
   return found != effective.permits.end() && found->second != "allow";
 }
 
@@ -446,12 +446,11 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
     plan.subnet = config_.subnetFor(plan.yiaddr);
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
-  if (bootingDenied(effective)) {
+  if (denied(effective, "booting")) {
     outcome.log.back() += ": booting disallowed";
     return outcome;
   }
-  if (!client.host && effective.permits.contains("unknown-clients") &&
-      effective.permits["unknown-clients"] != "allow") {
+  if (!client.host && denied(effective, "unknown-clients")) {
     outcome.log.back() += ": unknown client";
     return outcome;
   }
@@ -557,7 +556,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     chain = &pool->chain;
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
-  if (bootingDenied(effective)) {
+  if (denied(effective, "booting")) {
     outcome.log.back() += ": booting disallowed";
     return outcome;
   }
@@ -681,11 +680,11 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
     chain = &pool->chain;
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
-  if (bootingDenied(effective)) {
+  if (denied(effective, "booting")) {
     outcome.log.back() += ": booting disallowed";
     return outcome;
   }
-  if (effective.permits.contains("bootp") && effective.permits["bootp"] != "allow") {
+  if (denied(effective, "bootp")) {
     outcome.log.back() += ": BOOTP from dynamic client and no dynamic leases";
     return outcome;
   }
