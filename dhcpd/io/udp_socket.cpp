@@ -1,10 +1,12 @@
 #include "dhcpd/io/udp_socket.hpp"
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -42,6 +44,21 @@ daemon::SystemResult<UdpSocket> UdpSocket::open(std::uint16_t port, net::Ipv4Add
     return daemon::lastSystemError(fmt::format("bind UDP {}:{}", local.toString(), port));
   }
   return socket;
+}
+
+daemon::SystemResult<void> UdpSocket::discardIncoming() {
+  sock_filter acceptNothing{BPF_RET | BPF_K, 0, 0, 0};
+  sock_fprog program{1, &acceptNothing};
+  if (::setsockopt(fd_.get(), SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) != 0) {
+    return daemon::lastSystemError("attach a drop-all filter to the UDP socket");
+  }
+  // Whatever arrived between bind() and the filter.
+  std::array<std::uint8_t, 1500> buffer{};
+  for (;;) {
+    auto received = receive(buffer);
+    if (!received) return std::unexpected(received.error());
+    if (!*received) return {};
+  }
 }
 
 daemon::SystemResult<std::optional<UdpSocket::Datagram>> UdpSocket::receive(

@@ -1,7 +1,8 @@
 #pragma once
 // The DHCP server's kernel UDP socket: replies to relays (giaddr), to clients that have an
-// address (ciaddr) and to INFORM go through it, as ISC dhcpd sends them; it also receives what
-// arrives on interfaces no packet socket watches (relayed traffic on a routed interface).
+// address (ciaddr) and to INFORM go through it, as ISC dhcpd sends them. The server reads
+// requests from its packet sockets, which see them all, so it tells the kernel to drop what
+// arrives here (discardIncoming); test clients use receive().
 
 #include <cstdint>
 #include <optional>
@@ -28,6 +29,9 @@ class UdpSocket {
                                               net::Ipv4Address local = net::Ipv4Address::any());
 
   int fileDescriptor() const { return fd_.get(); }
+  // A socket filter that accepts nothing: the kernel drops each datagram before queueing it, so
+  // the bound port costs neither a wake-up nor a read per request.
+  daemon::SystemResult<void> discardIncoming();
   // One waiting datagram, or nothing when none waits.
   daemon::SystemResult<std::optional<Datagram>> receive(std::span<std::uint8_t> buffer);
   // Out of `interfaceIndex` (0: as routed) from `sourceAddress` (any: the kernel's choice).

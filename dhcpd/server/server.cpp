@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <mutex>
 
 #include <boost/asio/post.hpp>
 
@@ -32,6 +33,17 @@ std::string_view describe(io::InterfaceState state) {
 
 constexpr auto kExpiryInterval = std::chrono::seconds(60);
 
+// The reply may be as long as the client's option 57 allows, within one Ethernet frame.
+dhcp::EncodeLimits encodeLimitsFor(const dhcp::Message& request) {
+  dhcp::EncodeLimits limits;
+  if (const auto* size = request.options.find(dhcp::option::kMaxMessageSize);
+      size && size->data.size() == 2) {
+    std::size_t asked = std::size_t{size->data[0]} << 8 | size->data[1];
+    limits.maxMessageSize = std::clamp<std::size_t>(asked, dhcp::kMinimumMaxMessageSize, 1500);
+  }
+  return limits;
+}
+
 }  // namespace
 
 Server::Server(asio::io_context& io, const log::Logger& logger, Settings settings,
@@ -55,9 +67,10 @@ std::optional<std::string> Server::start() {
 
   auto udp = io::UdpSocket::open(settings_.serverPort);
   if (!udp) return "Can't bind to dhcp address: " + udp.error().message();
+  if (auto discarding = udp->discardIncoming(); !discarding) {
+    return "Can't bind to dhcp address: " + discarding.error().message();
+  }
   udp_.emplace(std::move(*udp));
-  udpStream_ = std::make_unique<StreamDescriptor>(io_, udp_->fileDescriptor());
-  discardUdp();
 
   auto monitor = io::LinkMonitor::open();
   if (!monitor) return "Can't watch network links: " + monitor.error().message();
@@ -80,13 +93,11 @@ void Server::stop() {
   *alive_ = false;
   expiryTimer_.cancel();
   // The sockets own their descriptors: the Asio wrappers only watch them.
-  if (udpStream_) udpStream_->release();
   if (monitorStream_) monitorStream_->release();
   for (auto& [name, served] : served_) {
     if (served.stream) served.stream->release();
   }
   served_.clear();
-  udpStream_.reset();
   monitorStream_.reset();
   if (store_) store_->drain();
 }
@@ -194,11 +205,10 @@ void Server::execute(const Served& served, const dhcp::Message& request,
   }
   for (const auto& line : outcome.log) logger_.info("{}", line);
   if (outcome.release) {
-    store_->release(*outcome.release, now(), [this, alive = alive_](const auto& result) {
+    store_->release(*outcome.release, now(), [this](const auto& result) {
       if (result) return;
-      auto detail = result.error().detail;
-      asio::post(io_, [this, alive, detail] {
-        if (*alive) logger_.error("release not recorded: {}", detail);
+      fromJournal([this, detail = result.error().detail] {
+        logger_.error("release not recorded: {}", detail);
       });
     });
   }
@@ -209,51 +219,63 @@ void Server::execute(const Served& served, const dhcp::Message& request,
   struct Pending {
     std::string logLine;
     std::string interface;
-    dhcp::Message request;
+    dhcp::EncodeLimits limits;
     dhcp::Message reply;
     engine::Destination destination;
     std::size_t waiting = 0;
     bool failed = false;
   };
   auto pending = std::make_shared<Pending>(
-      Pending{std::move(replyLine), served.choice.name, request, std::move(*outcome.reply),
-              outcome.destination, outcome.commits.size(), false});
+      Pending{std::move(replyLine), served.choice.name, encodeLimitsFor(request),
+              std::move(*outcome.reply), outcome.destination, outcome.commits.size(), false});
   if (pending->waiting == 0) {
     logger_.info("{}", pending->logLine);
-    send(pending->interface, pending->request, pending->reply, pending->destination);
+    send(pending->interface, pending->limits, pending->reply, pending->destination);
     return;
   }
   for (const auto& lease : outcome.commits) {
     // The journal thread reports; the reply leaves from the loop, after the last commit is durable.
-    store_->commit(lease, [this, pending, alive = alive_](const leases::CommitResult& result) {
+    store_->commit(lease, [this, pending](const leases::CommitResult& result) {
       bool ok = result.has_value();
       std::string detail = ok ? std::string() : result.error().detail;
-      asio::post(io_, [this, pending, alive, ok, detail] {
-        if (!*alive) return;
+      fromJournal([this, pending, ok, detail = std::move(detail)] {
         if (!ok) {
           pending->failed = true;
           logger_.error("lease not recorded, no reply sent: {}", detail);
         }
         if (--pending->waiting == 0 && !pending->failed) {
           logger_.info("{}", pending->logLine);
-          send(pending->interface, pending->request, pending->reply, pending->destination);
+          send(pending->interface, pending->limits, pending->reply, pending->destination);
         }
       });
     });
   }
 }
 
-void Server::send(const std::string& interface, const dhcp::Message& request,
+void Server::fromJournal(std::function<void()> work) {
+  bool first = false;
+  {
+    std::lock_guard lock(journalReports_->mutex);
+    first = journalReports_->waiting.empty();
+    journalReports_->waiting.push_back(std::move(work));
+  }
+  if (!first) return;
+  asio::post(io_, [reports = journalReports_, alive = alive_] {
+    std::vector<std::function<void()>> ready;
+    {
+      std::lock_guard lock(reports->mutex);
+      ready.swap(reports->waiting);
+    }
+    if (!*alive) return;
+    for (auto& report : ready) report();
+  });
+}
+
+void Server::send(const std::string& interface, const dhcp::EncodeLimits& limits,
                   const dhcp::Message& reply, const engine::Destination& destination) {
   auto served = served_.find(interface);
   if (served == served_.end()) return;
   const auto& choice = served->second.choice;
-  dhcp::EncodeLimits limits;
-  if (const auto* size = request.options.find(dhcp::option::kMaxMessageSize);
-      size && size->data.size() == 2) {
-    std::size_t asked = std::size_t{size->data[0]} << 8 | size->data[1];
-    limits.maxMessageSize = std::clamp<std::size_t>(asked, dhcp::kMinimumMaxMessageSize, 1500);
-  }
   std::array<std::uint8_t, 1500> payload{};
   auto encoded = dhcp::encode(reply, limits, payload);
   if (!encoded) {
@@ -285,20 +307,6 @@ void Server::send(const std::string& interface, const dhcp::Message& request,
   if (auto sent = served->second.socket->send(*emitted); !sent) {
     logger_.error("send on {}: {}", interface, sent.error().message());
   }
-}
-
-void Server::discardUdp() {
-  // As ISC's fallback socket: requests are read from the packet sockets, which see them all;
-  // this one only sends, and what arrives on it is read and dropped so it never fills up.
-  udpStream_->async_wait(StreamDescriptor::wait_read, [this, alive = alive_](auto error) {
-    if (error || !*alive) return;
-    std::array<std::uint8_t, 1500> buffer{};
-    for (int i = 0; i < 64; ++i) {
-      auto received = udp_->receive(buffer);
-      if (!received || !*received) break;
-    }
-    discardUdp();
-  });
 }
 
 void Server::watchLinks() {

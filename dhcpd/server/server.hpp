@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <map>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,12 +57,14 @@ class Server {
   void refreshInterfaces();
   void readFrames(Served& served);
   void onFrame(Served& served, std::span<const std::uint8_t> frame);
-  void discardUdp();
   void watchLinks();
   void scheduleExpiry();
   void execute(const Served& served, const dhcp::Message& request, engine::Outcome outcome);
-  void send(const std::string& interface, const dhcp::Message& request,
+  void send(const std::string& interface, const dhcp::EncodeLimits& limits,
             const dhcp::Message& reply, const engine::Destination& destination);
+  // Runs `work` on the loop. The journal reports each commit on its own thread, several per
+  // fsync; they queue here and one posted drain runs them, not one wake-up of the loop each.
+  void fromJournal(std::function<void()> work);
 
   boost::asio::io_context& io_;
   const log::Logger& logger_;
@@ -69,12 +73,16 @@ class Server {
   std::unique_ptr<leases::FileLeaseStore> store_;
   engine::OfferBook offers_;
   std::optional<io::UdpSocket> udp_;
-  std::unique_ptr<boost::asio::posix::stream_descriptor> udpStream_;
   std::optional<io::LinkMonitor> monitor_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> monitorStream_;
   std::map<std::string, Served> served_;
   std::map<std::string, io::InterfaceState> lastState_;
   boost::asio::steady_timer expiryTimer_;
+  struct JournalReports {
+    std::mutex mutex;
+    std::vector<std::function<void()>> waiting;
+  };
+  std::shared_ptr<JournalReports> journalReports_ = std::make_shared<JournalReports>();
   // Shared with commit callbacks that may outlive a stop: they check it before touching us.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
