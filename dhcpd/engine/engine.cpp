@@ -73,6 +73,18 @@ struct Engine::Client {
     if (!uid.empty() && !lease.uid.empty()) return lease.uid == uid;
     return !lease.hardware.empty() && lease.hardware == hardware;
   }
+
+  // Unlike its other lines, ISC's DHCPDISCOVER line names the client by the hostname its lease
+  // recorded (find_lease), not by the packet's option 12: a new client's first DISCOVER shows
+  // no name, nor does a host with a fixed address (its lease is made up, nameless).
+  std::string discovererName(const std::vector<Lease>& mine) const {
+    for (const auto& lease : mine) {
+      if (lease.abandoned() || !owns(lease)) continue;
+      if (lease.clientHostname) return mac + " (" + *lease.clientHostname + ")";
+      break;
+    }
+    return mac;
+  }
 };
 
 namespace {
@@ -384,22 +396,27 @@ Lease makeLease(net::Ipv4Address address, const leases::HardwareAddress& hardwar
 Outcome Engine::discover(const Client& client, leases::Time now) {
   Outcome outcome;
   const auto& request = *client.request;
-  outcome.log.push_back(fmt::format("DHCPDISCOVER from {} via {}", client.from, client.via));
+  ReplyPlan plan;
+  plan.type = MessageType::Offer;
+  // A fixed address on this network first, as ISC.
+  const ScopeChain* chain =
+      client.subnet ? placeFixedAddress(config_, client.host, client.shared, plan) : nullptr;
+  std::vector<Lease> mine;
+  if (client.subnet && !chain) {
+    mine = client.uid.empty() ? store_.findByHardware(client.hardware)
+                              : store_.findByClientId(client.uid);
+    if (mine.empty() && !client.uid.empty()) mine = store_.findByHardware(client.hardware);
+  }
+  outcome.log.push_back(
+      fmt::format("DHCPDISCOVER from {} via {}", client.discovererName(mine), client.via));
   if (!client.subnet) {
     outcome.log.back() += ": unknown network segment";
     return outcome;
   }
-  ReplyPlan plan;
-  plan.type = MessageType::Offer;
-  // A fixed address on this network first, as ISC.
-  const ScopeChain* chain = placeFixedAddress(config_, client.host, client.shared, plan);
   const Pool* pool = nullptr;
   if (!chain) {
     // The client's own lease (active, expired or released), else the address option 50 asks
     // for when it is free, else a fresh one from the pools it may use.
-    auto mine = client.uid.empty() ? store_.findByHardware(client.hardware)
-                                   : store_.findByClientId(client.uid);
-    if (mine.empty() && !client.uid.empty()) mine = store_.findByHardware(client.hardware);
     // An offer still held for this client comes first: a repeated DISCOVER gets the same one.
     if (auto offered = offers_.offeredTo(client.key(), now)) {
       const auto* candidate = poolOf(client.shared, *offered);

@@ -258,6 +258,42 @@ TEST_CASE("a relayed DISCOVER is served from the relay's subnet and sent back to
   CHECK(outcome.log[0] == "DHCPDISCOVER from 52:54:00:00:00:07 via 10.99.0.1");
 }
 
+TEST_CASE("the DISCOVER line names a client by its lease's hostname, as ISC's does",
+          "[engine]") {
+  // Seen with ISC dhcpd 4.4 and dhclient through a relay: the first DISCOVER of a new client
+  // shows no name though the packet has option 12; OFFER, REQUEST and ACK show it; the next
+  // DISCOVER, with a lease on file, shows it too.
+  Server server(kLabConfig);
+  auto withName = [](dhcp::Message message) {
+    const std::string name = "relayclient";
+    message.options.set(dhcp::option::kHostName, {name.begin(), name.end()});
+    message.giaddr = net::Ipv4Address(10, 99, 0, 1);
+    return message;
+  };
+  auto offer = server.handle(withName(discover(8, 0x1008)), kNow);
+  REQUIRE(offer.reply);
+  REQUIRE(offer.log.size() == 2);
+  CHECK(offer.log[0] == "DHCPDISCOVER from 52:54:00:00:00:08 via 10.99.0.1");
+  CHECK(offer.log[1] ==
+        "DHCPOFFER on 10.99.0.100 to 52:54:00:00:00:08 (relayclient) via 10.99.0.1");
+  auto ack = server.handle(withName(requestFor(8, 0x1008, offer.reply->yiaddr, kServer)), kNow);
+  REQUIRE(ack.reply);
+  CHECK(ack.log.back() ==
+        "DHCPACK on 10.99.0.100 to 52:54:00:00:00:08 (relayclient) via 10.99.0.1");
+  auto again = server.handle(withName(discover(8, 0x2008)), kNow + std::chrono::seconds(5));
+  REQUIRE(again.reply);
+  CHECK(again.log[0] == "DHCPDISCOVER from 52:54:00:00:00:08 (relayclient) via 10.99.0.1");
+  // A host with a fixed address has a made-up lease in ISC, with no name: never named.
+  Server fixed(std::string(kLabConfig) +
+               "host pc { hardware ethernet 52:54:00:00:00:33; fixed-address 10.99.0.33; }\n");
+  for (std::uint32_t xid : {1u, 2u}) {
+    auto outcome = fixed.handle(withName(discover(0x33, xid)), kNow);
+    REQUIRE(outcome.reply);
+    CHECK(outcome.log[0] == "DHCPDISCOVER from 52:54:00:00:00:33 via 10.99.0.1");
+    fixed.handle(withName(requestFor(0x33, xid, outcome.reply->yiaddr, kServer)), kNow);
+  }
+}
+
 TEST_CASE("deny unknown-clients in a pool serves declared hosts only", "[engine]") {
   Server server(R"(
 authoritative;
