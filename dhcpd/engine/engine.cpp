@@ -74,16 +74,22 @@ struct Engine::Client {
     return !lease.hardware.empty() && lease.hardware == hardware;
   }
 
-  // Unlike its other lines, ISC's DHCPDISCOVER line names the client by the hostname its lease
-  // recorded (find_lease), not by the packet's option 12: a new client's first DISCOVER shows
-  // no name, nor does a host with a fixed address (its lease is made up, nameless).
-  std::string discovererName(const std::vector<Lease>& mine) const {
+  // ISC names the client in its DISCOVER, RELEASE and DECLINE lines by the hostname the lease
+  // it found recorded, not by the packet's option 12 as in its OFFER, REQUEST and ACK lines.
+  std::string namedBy(const Lease* lease) const {
+    if (!lease || !lease->clientHostname) return mac;
+    return mac + " (" + *lease->clientHostname + ")";
+  }
+
+  // A DISCOVER: the client's own lease (find_lease). A new client's first DISCOVER shows no
+  // name; while an offer is held ISC's lease already carries the name the first DISCOVER sent
+  // (taken to be this one's); a fixed-address host's made-up lease has none.
+  std::string discovererName(const std::vector<Lease>& mine, bool offerHeld) const {
     for (const auto& lease : mine) {
       if (lease.abandoned() || !owns(lease)) continue;
-      if (lease.clientHostname) return mac + " (" + *lease.clientHostname + ")";
-      break;
+      return namedBy(&lease);
     }
-    return mac;
+    return offerHeld ? from : mac;
   }
 };
 
@@ -407,8 +413,9 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
                               : store_.findByClientId(client.uid);
     if (mine.empty() && !client.uid.empty()) mine = store_.findByHardware(client.hardware);
   }
-  outcome.log.push_back(
-      fmt::format("DHCPDISCOVER from {} via {}", client.discovererName(mine), client.via));
+  const bool offerHeld = !chain && offers_.offeredTo(client.key(), now).has_value();
+  outcome.log.push_back(fmt::format("DHCPDISCOVER from {} via {}",
+                                    client.discovererName(mine, offerHeld), client.via));
   if (!client.subnet) {
     outcome.log.back() += ": unknown network segment";
     return outcome;
@@ -596,6 +603,7 @@ Outcome Engine::decline(const Client& client, leases::Time now) {
   const auto& request = *client.request;
   auto address = optionAddress(request, dhcp::option::kRequestedAddress).value_or(request.ciaddr);
   auto lease = store_.findByAddress(address);
+  const std::string who = client.namedBy(lease ? &*lease : nullptr);
   std::string status;
   if (lease && client.owns(*lease)) {
     Lease abandoned = *lease;
@@ -615,7 +623,7 @@ Outcome Engine::decline(const Client& client, leases::Time now) {
     status = lease ? "not our lease" : "not found";
   }
   outcome.log.push_back(fmt::format("DHCPDECLINE of {} from {} via {}: {}", address.toString(),
-                                    client.from, client.via, status));
+                                    who, client.via, status));
   return outcome;
 }
 
@@ -625,8 +633,11 @@ Outcome Engine::release(const Client& client) {
   auto lease = store_.findByAddress(request.ciaddr);
   bool found = lease && client.owns(*lease) && lease->state == BindingState::Active;
   if (found) outcome.release = request.ciaddr;
+  // ISC keeps the lease for the name only when its hardware address is the packet's.
+  const bool sameHardware = lease && lease->hardware == client.hardware;
   outcome.log.push_back(fmt::format("DHCPRELEASE of {} from {} via {} ({})",
-                                    request.ciaddr.toString(), client.from, client.via,
+                                    request.ciaddr.toString(),
+                                    client.namedBy(sameHardware ? &*lease : nullptr), client.via,
                                     found ? "found" : "not found"));
   return outcome;
 }

@@ -262,7 +262,7 @@ TEST_CASE("the DISCOVER line names a client by its lease's hostname, as ISC's do
           "[engine]") {
   // Seen with ISC dhcpd 4.4 and dhclient through a relay: the first DISCOVER of a new client
   // shows no name though the packet has option 12; OFFER, REQUEST and ACK show it; the next
-  // DISCOVER, with a lease on file, shows it too.
+  // DISCOVER, with a lease on file, shows it too. RELEASE and DECLINE as ISC's code reads.
   Server server(kLabConfig);
   auto withName = [](dhcp::Message message) {
     const std::string name = "relayclient";
@@ -283,6 +283,26 @@ TEST_CASE("the DISCOVER line names a client by its lease's hostname, as ISC's do
   auto again = server.handle(withName(discover(8, 0x2008)), kNow + std::chrono::seconds(5));
   REQUIRE(again.reply);
   CHECK(again.log[0] == "DHCPDISCOVER from 52:54:00:00:00:08 (relayclient) via 10.99.0.1");
+  // RELEASE and DECLINE carry no option 12 (dhclient's don't): the lease's name is shown.
+  auto release = clientMessage(MessageType::Release, 8, 0x3008);
+  release.ciaddr = offer.reply->yiaddr;
+  CHECK(server.handle(release, kNow).log.back() ==
+        "DHCPRELEASE of 10.99.0.100 from 52:54:00:00:00:08 (relayclient) via s0 (found)");
+  // A released lease forgets its name, as ISC's does.
+  CHECK(server.handle(withName(discover(8, 0x4008)), kNow).log[0] ==
+        "DHCPDISCOVER from 52:54:00:00:00:08 via 10.99.0.1");
+  // A DISCOVER repeated while its offer is held: ISC's lease took the name with the offer.
+  auto first = server.handle(withName(discover(9, 0x1009)), kNow);
+  auto repeated = server.handle(withName(discover(9, 0x1009)), kNow);
+  CHECK(first.log[0] == "DHCPDISCOVER from 52:54:00:00:00:09 via 10.99.0.1");
+  CHECK(repeated.log[0] == "DHCPDISCOVER from 52:54:00:00:00:09 (relayclient) via 10.99.0.1");
+  REQUIRE(repeated.reply);
+  server.handle(withName(requestFor(9, 0x1009, repeated.reply->yiaddr, kServer)), kNow);
+  auto decline = clientMessage(MessageType::Decline, 9, 0x2009);
+  decline.options.set(dhcp::option::kRequestedAddress, bytesOf(repeated.reply->yiaddr));
+  CHECK(server.handle(decline, kNow).log.back() ==
+        "DHCPDECLINE of " + repeated.reply->yiaddr.toString() +
+            " from 52:54:00:00:00:09 (relayclient) via s0: abandoned");
   // A host with a fixed address has a made-up lease in ISC, with no name: never named.
   Server fixed(std::string(kLabConfig) +
                "host pc { hardware ethernet 52:54:00:00:00:33; fixed-address 10.99.0.33; }\n");
