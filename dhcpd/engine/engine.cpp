@@ -63,7 +63,10 @@ struct Engine::Client {
   std::vector<const Subnet*> shared;      // its shared network
   PacketContext context;
   std::string mac;    // for the log
-  std::string from;   // "52:54:00:00:00:01 (name)"
+  // "52:54:00:00:00:01 (name)" by the packet's option 12: ISC's OFFER, REQUEST and ACK lines
+  // for a dynamic lease. A host's fixed address has a made-up lease without a name in ISC, so
+  // those lines name it by `mac` alone.
+  std::string from;
   std::string via;    // "s0" or the relay's address
 
   // Who the client is for the offer book: its client identifier, else its hardware address.
@@ -83,7 +86,7 @@ struct Engine::Client {
 
   // A DISCOVER: the client's own lease (find_lease). A new client's first DISCOVER shows no
   // name; while an offer is held ISC's lease already carries the name the first DISCOVER sent
-  // (taken to be this one's); a fixed-address host's made-up lease has none.
+  // (taken to be this one's).
   std::string discovererName(const std::vector<Lease>& mine, bool offerHeld) const {
     for (const auto& lease : mine) {
       if (lease.abandoned() || !owns(lease)) continue;
@@ -407,6 +410,7 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
   // A fixed address on this network first, as ISC.
   const ScopeChain* chain =
       client.subnet ? placeFixedAddress(config_, client.host, client.shared, plan) : nullptr;
+  const bool fixed = chain != nullptr;
   std::vector<Lease> mine;
   if (client.subnet && !chain) {
     mine = client.uid.empty() ? store_.findByHardware(client.hardware)
@@ -482,7 +486,7 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
   outcome.destination = replyDestination(request, *outcome.reply);
   outcome.log.push_back(fmt::format("DHCPOFFER on {} to {} via {}", plan.yiaddr.toString(),
-                                    client.from, client.via));
+                                    fixed ? client.mac : client.from, client.via));
   return outcome;
 }
 
@@ -494,7 +498,9 @@ Outcome Engine::request(const Client& client, leases::Time now) {
   net::Ipv4Address address = wanted ? *wanted : request.ciaddr;
   std::string line = fmt::format("DHCPREQUEST for {}", address.toString());
   if (serverId) line += fmt::format(" ({})", serverId->toString());
-  line += fmt::format(" from {} via {}", client.from, client.via);
+  ReplyPlan fixedPlan;
+  const bool fixedHere = placeFixedAddress(config_, client.host, client.shared, fixedPlan);
+  line += fmt::format(" from {} via {}", fixedHere ? client.mac : client.from, client.via);
   outcome.log.push_back(line);
 
   if (serverId && *serverId != client.arrival->serverAddress) {
@@ -593,8 +599,8 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     outcome.commits.push_back(makeLease(address, client.hardware, client.uid, request, now,
                                         *plan.leaseTime, BindingState::Active));
   }
-  outcome.log.push_back(
-      fmt::format("DHCPACK on {} to {} via {}", address.toString(), client.from, client.via));
+  outcome.log.push_back(fmt::format("DHCPACK on {} to {} via {}", address.toString(),
+                                    fixed ? client.mac : client.from, client.via));
   return outcome;
 }
 

@@ -172,7 +172,7 @@ ip netns exec "$server" "$tftpd" -L -v -s --stderr -a 192.168.0.1:69 "$root" \
   >"$work/tftpd.log" 2>&1 &
 pids+=($!)
 wait_for "$work/dhcpd.log" "^Listening on LPF/s0/" 10
-# SNOWBOOT_PXE_CAPTURE=FILE records the boot's packets on s0 for a look with tshark.
+# SNOWBOOT_PXE_CAPTURE=FILE records the boot's packets on s0 (dumpcap, from tshark) to debug.
 if [ -n "${SNOWBOOT_PXE_CAPTURE:-}" ]; then
   ip netns exec "$server" dumpcap -q -i s0 -w "$SNOWBOOT_PXE_CAPTURE" 2>/dev/null &
   pids+=($!)

@@ -4,8 +4,9 @@
 #   relay   r1 192.168.77.1/24  ---  c0                   client (ISC dhclient)
 # dhcpd has no interface in 192.168.77.0/24: it serves that subnet only through the relay's
 # giaddr. The client must get an address there with that subnet's options, dhcpd must log
-# ISC's `... via <giaddr>` lines, and the lease must be in dhcpd.leases. The same script runs
-# ISC dhcpd (/usr/sbin/dhcpd), which is how its log format was checked.
+# ISC's `... via <giaddr>` lines (and name the client in them as ISC does: a new client, a
+# returning one, a declared host's fixed address), and the lease must be in dhcpd.leases. The
+# same script passes against ISC dhcpd (/usr/sbin/dhcpd), which is how those lines were checked.
 #   relay_test.sh DHCPD
 set -euo pipefail
 dhcpd=$1
@@ -65,6 +66,10 @@ subnet 192.168.77.0 netmask 255.255.255.0 {
   option broadcast-address 192.168.77.255;
   default-lease-time 900;
 }
+host fixedpc {
+  hardware ethernet 02:00:00:00:77:33;
+  fixed-address 192.168.77.33;
+}
 CONF
 : >"$work/dhcpd.leases"
 
@@ -107,10 +112,11 @@ exit 0
 SCRIPT
 chmod +x "$work/dhclient.script"
 printf 'send host-name "%s";\n' relayclient >"$work/dhclient.conf"
-want="ip=192\.168\.77\.1[0-4][0-9] mask=255\.255\.255\.0 routers=192\.168\.77\.1 dns=10\.77\.1\.53"
-want+=" domain=relayed\.test lease=900 server=10\.77\.1\.1"
-# boot ROUND: dhclient with no memory of earlier leases (a DISCOVER), until it is bound.
+# boot ROUND IP: dhclient with no memory of earlier leases (a DISCOVER), until it is bound to
+# an address matching IP with the relayed subnet's options.
 boot() {
+  local want="ip=$2 mask=255\.255\.255\.0 routers=192\.168\.77\.1 dns=10\.77\.1\.53"
+  want+=" domain=relayed\.test lease=900 server=10\.77\.1\.1"
   rm -f "$work/dhclient.lease" "$work/dhclient.leases"
   ip -n "$client" addr flush dev c0
   local started=$SECONDS
@@ -135,7 +141,7 @@ expect_lines() {  # expect_lines LINE...: the DORA lines dhcpd logged since the 
 # ISC's log lines for a relayed client name the relay's giaddr where a local one names the
 # interface. The first DISCOVER of a new client shows no hostname; the other lines show the
 # one it sent (option 12), and so does its next DISCOVER, with a lease on file.
-boot first
+boot first '192\.168\.77\.1[0-4][0-9]'
 address=$(sed -n 's/^ip=\([0-9.]*\) .*/\1/p' "$work/dhclient.lease")
 who="$mac (relayclient)"
 dora=("DHCPOFFER on $address to $who via $giaddr"
@@ -144,11 +150,19 @@ dora=("DHCPOFFER on $address to $who via $giaddr"
 expect_lines "DHCPDISCOVER from $mac via $giaddr" "${dora[@]}"
 grep -q "^lease $address {" "$work/dhcpd.leases" || fail "no lease for $address in dhcpd.leases"
 grep -q "hardware ethernet $mac;" "$work/dhcpd.leases" || fail "no lease for $mac in dhcpd.leases"
-boot second
-[ "$(sed -n 's/^ip=\([0-9.]*\) .*/\1/p' "$work/dhclient.lease")" = "$address" ] \
-  || fail "the client's second boot did not get its address $address back"
+boot second "${address//./\\.}"
 expect_lines "DHCPDISCOVER from $who via $giaddr" "${dora[@]}"
+
+# A declared host's fixed address: ISC's lease for it is made up and nameless, so no line
+# names the client.
+fixedMac=02:00:00:00:77:33
+ip -n "$client" link set c0 address "$fixedMac"
+boot fixed-address '192\.168\.77\.33'
+expect_lines "DHCPDISCOVER from $fixedMac via $giaddr" \
+  "DHCPOFFER on 192.168.77.33 to $fixedMac via $giaddr" \
+  "DHCPREQUEST for 192.168.77.33 (10.77.1.1) from $fixedMac via $giaddr" \
+  "DHCPACK on 192.168.77.33 to $fixedMac via $giaddr"
 
 # dhcrelay -a -D drops any reply that does not carry back the option 82 it added, so the
 # leases above also show dhcpd echoing it.
-echo "relayed client got $address from $(basename "$dhcpd") via $giaddr"
+echo "relayed clients got $address and 192.168.77.33 from $dhcpd via $giaddr"

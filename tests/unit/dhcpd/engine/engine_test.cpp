@@ -303,14 +303,21 @@ TEST_CASE("the DISCOVER line names a client by its lease's hostname, as ISC's do
   CHECK(server.handle(decline, kNow).log.back() ==
         "DHCPDECLINE of " + repeated.reply->yiaddr.toString() +
             " from 52:54:00:00:00:09 (relayclient) via s0: abandoned");
-  // A host with a fixed address has a made-up lease in ISC, with no name: never named.
+  // A host with a fixed address has a made-up lease in ISC, with no name: never named (seen
+  // with ISC dhcpd and dhclient through the relay).
   Server fixed(std::string(kLabConfig) +
                "host pc { hardware ethernet 52:54:00:00:00:33; fixed-address 10.99.0.33; }\n");
   for (std::uint32_t xid : {1u, 2u}) {
     auto outcome = fixed.handle(withName(discover(0x33, xid)), kNow);
     REQUIRE(outcome.reply);
     CHECK(outcome.log[0] == "DHCPDISCOVER from 52:54:00:00:00:33 via 10.99.0.1");
-    fixed.handle(withName(requestFor(0x33, xid, outcome.reply->yiaddr, kServer)), kNow);
+    CHECK(outcome.log[1] == "DHCPOFFER on 10.99.0.33 to 52:54:00:00:00:33 via 10.99.0.1");
+    auto acked =
+        fixed.handle(withName(requestFor(0x33, xid, outcome.reply->yiaddr, kServer)), kNow);
+    REQUIRE(acked.reply);
+    CHECK(acked.log.front() ==
+          "DHCPREQUEST for 10.99.0.33 (192.168.0.1) from 52:54:00:00:00:33 via 10.99.0.1");
+    CHECK(acked.log.back() == "DHCPACK on 10.99.0.33 to 52:54:00:00:00:33 via 10.99.0.1");
   }
 }
 
