@@ -490,6 +490,20 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
   return outcome;
 }
 
+// ISC names a REQUEST's client by the lease it finds for the address: the one the client holds
+// (its recorded name), one just offered to it (the offer wrote the DISCOVER's name into it,
+// taken to be this packet's), else none: an INIT-REBOOT for an address the server never leased
+// it, or a host's fixed address (a made-up lease), shows no name.
+std::string Engine::requesterName(const Client& client, net::Ipv4Address address,
+                                  leases::Time now) const {
+  ReplyPlan fixedPlan;
+  if (placeFixedAddress(config_, client.host, client.shared, fixedPlan)) return client.mac;
+  auto lease = store_.findByAddress(address);
+  if (lease && client.owns(*lease) && !lease->abandoned()) return client.namedBy(&*lease);
+  if (offers_.holder(address, now) == client.key()) return client.from;
+  return client.mac;
+}
+
 Outcome Engine::request(const Client& client, leases::Time now) {
   Outcome outcome;
   const auto& request = *client.request;
@@ -498,9 +512,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
   net::Ipv4Address address = wanted ? *wanted : request.ciaddr;
   std::string line = fmt::format("DHCPREQUEST for {}", address.toString());
   if (serverId) line += fmt::format(" ({})", serverId->toString());
-  ReplyPlan fixedPlan;
-  const bool fixedHere = placeFixedAddress(config_, client.host, client.shared, fixedPlan);
-  line += fmt::format(" from {} via {}", fixedHere ? client.mac : client.from, client.via);
+  line += fmt::format(" from {} via {}", requesterName(client, address, now), client.via);
   outcome.log.push_back(line);
 
   if (serverId && *serverId != client.arrival->serverAddress) {

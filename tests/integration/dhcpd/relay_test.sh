@@ -91,9 +91,13 @@ ip -n "$client" link set c0 up
 ip -n "$server" route add 192.168.77.0/24 via 10.77.1.2
 ip netns exec "$relay" sysctl -q -w net.ipv4.ip_forward=1
 
-ip netns exec "$server" "$dhcpd" -4 -f -d -cf "$work/dhcpd.conf" -lf "$work/dhcpd.leases" \
-  --no-pid s0 >"$work/dhcpd.log" 2>&1 &
-pids+=($!)
+start_dhcpd() {  # appends to dhcpd.log; its pid is dhcpdPid
+  ip netns exec "$server" "$dhcpd" -4 -f -d -cf "$work/dhcpd.conf" -lf "$work/dhcpd.leases" \
+    --no-pid s0 >>"$work/dhcpd.log" 2>&1 &
+  dhcpdPid=$!
+  pids+=("$dhcpdPid")
+}
+start_dhcpd
 wait_for "$work/dhcpd.log" "^Listening on " 10
 # -a adds option 82 (circuit id r1); with -D a reply without it back is dropped.
 ip netns exec "$relay" dhcrelay -4 -d --no-pid -a -D -id r1 -iu r0 10.77.1.1 \
@@ -112,12 +116,14 @@ exit 0
 SCRIPT
 chmod +x "$work/dhclient.script"
 printf 'send host-name "%s";\n' relayclient >"$work/dhclient.conf"
-# boot ROUND IP: dhclient with no memory of earlier leases (a DISCOVER), until it is bound to
-# an address matching IP with the relayed subnet's options.
+# boot ROUND IP [remember]: dhclient with no memory of earlier leases (a DISCOVER), or with its
+# lease file (an INIT-REBOOT REQUEST), until it is bound to an address matching IP with the
+# relayed subnet's options.
 boot() {
   local want="ip=$2 mask=255\.255\.255\.0 routers=192\.168\.77\.1 dns=10\.77\.1\.53"
   want+=" domain=relayed\.test lease=900 server=10\.77\.1\.1"
-  rm -f "$work/dhclient.lease" "$work/dhclient.leases"
+  rm -f "$work/dhclient.lease"
+  [ "${3:-}" = remember ] || rm -f "$work/dhclient.leases"
   ip -n "$client" addr flush dev c0
   local started=$SECONDS
   ip netns exec "$client" dhclient -d -4 -cf "$work/dhclient.conf" -sf "$work/dhclient.script" \
@@ -132,7 +138,8 @@ boot() {
 logged=0    # dhcpd log lines already checked
 expect_lines() {  # expect_lines LINE...: the DORA lines dhcpd logged since the last check
   local got
-  got=$(tail -n "+$((logged + 1))" "$work/dhcpd.log" | grep -E "^DHCP(DISCOVER|OFFER|REQUEST|ACK)")
+  got=$(tail -n "+$((logged + 1))" "$work/dhcpd.log" | grep -E "^DHCP(DISCOVER|OFFER|REQUEST|ACK)" \
+    || true)
   logged=$(wc -l <"$work/dhcpd.log")
   [ "$got" = "$(printf '%s\n' "$@")" ] || fail "dhcpd logged, expected: $(printf '\n  %s' "$@")"
   printf 'ok   %s\n' "$@"
@@ -152,6 +159,21 @@ grep -q "^lease $address {" "$work/dhcpd.leases" || fail "no lease for $address 
 grep -q "hardware ethernet $mac;" "$work/dhcpd.leases" || fail "no lease for $mac in dhcpd.leases"
 boot second "${address//./\\.}"
 expect_lines "DHCPDISCOVER from $who via $giaddr" "${dora[@]}"
+
+# The server lost its leases (restarted on an empty file); the client reboots remembering its
+# address. ISC ACKs the INIT-REBOOT REQUEST and names the client in the ACK line only.
+kill "$dhcpdPid"; wait "$dhcpdPid" 2>/dev/null || true
+: >"$work/dhcpd.leases"
+logged=$(wc -l <"$work/dhcpd.log")
+start_dhcpd
+for _ in $(seq 200); do
+  [ "$(grep -c "^Listening on " "$work/dhcpd.log")" -ge 2 ] && break
+  sleep 0.05
+done
+[ "$(grep -c "^Listening on " "$work/dhcpd.log")" -ge 2 ] || fail "dhcpd did not start again"
+boot init-reboot "${address//./\\.}" remember
+expect_lines "DHCPREQUEST for $address from $mac via $giaddr" \
+  "DHCPACK on $address to $who via $giaddr"
 
 # A declared host's fixed address: ISC's lease for it is made up and nameless, so no line
 # names the client.

@@ -303,6 +303,15 @@ TEST_CASE("the DISCOVER line names a client by its lease's hostname, as ISC's do
   CHECK(server.handle(decline, kNow).log.back() ==
         "DHCPDECLINE of " + repeated.reply->yiaddr.toString() +
             " from 52:54:00:00:00:09 (relayclient) via s0: abandoned");
+  // INIT-REBOOT for an address this server never leased the client (its lease file was lost):
+  // ISC ACKs it, naming the client in the ACK line only (seen with dhclient and a restarted ISC).
+  auto reboot = server.handle(withName(requestFor(10, 0x100a, net::Ipv4Address(10, 99, 0, 140),
+                                                  std::nullopt)),
+                              kNow);
+  REQUIRE(reboot.reply);
+  CHECK(reboot.log.front() == "DHCPREQUEST for 10.99.0.140 from 52:54:00:00:00:0a via 10.99.0.1");
+  CHECK(reboot.log.back() ==
+        "DHCPACK on 10.99.0.140 to 52:54:00:00:00:0a (relayclient) via 10.99.0.1");
   // A host with a fixed address has a made-up lease in ISC, with no name: never named (seen
   // with ISC dhcpd and dhclient through the relay).
   Server fixed(std::string(kLabConfig) +
