@@ -19,6 +19,7 @@ skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86 is not installed"
 command -v radvd >/dev/null || skip "radvd is not installed"
+[ -c /dev/net/tun ] || skip "no /dev/net/tun for qemu's tap"
 if [ "$mode" = bios ]; then
   rom=/usr/lib/ipxe/qemu/pxe-e1000.rom
   pxelinux=/usr/lib/PXELINUX/pxelinux.0
@@ -139,6 +140,9 @@ ip netns add "$client"
 # No IPv6 on the client side's bridge and tap: the kernel there takes no part in the boot.
 ip netns exec "$client" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
   net.ipv6.conf.default.disable_ipv6=1
+# radvd needs IPv6 on s0 (a new namespace may inherit it turned off).
+ip netns exec "$server" sysctl -q -w net.ipv6.conf.all.disable_ipv6=0 \
+  net.ipv6.conf.default.disable_ipv6=0 || true
 ip -n "$server" link set lo up
 ip -n "$client" link set lo up
 ip link add s0 netns "$server" type veth peer name c0 netns "$client"
