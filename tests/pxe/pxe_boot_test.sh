@@ -225,6 +225,18 @@ if [ "$mode" = bios ]; then
 else
   want=(ipxe.efi boot.ipxe)
 fi
+# The firmware's own account of the first download: the size our OACK announced (tsize) is the
+# file's, and the transfer completed.
+if [ "$mode" = bios ]; then
+  firmwareSaw=("pxelinux.0 : $(stat -c %s "$root/pxelinux.0") bytes [PXE-NBP]")
+else
+  firmwareSaw=("NBP filename is ipxe.efi" "NBP filesize is $(stat -c %s "$root/ipxe.efi") Bytes"
+               "NBP file downloaded successfully" "Filename: boot.ipxe")
+fi
+for text in "${firmwareSaw[@]}"; do
+  grep -aqF -- "$text" "$work/serial.log" || fail "no '$text' on the serial console"
+done
+echo "ok   on the console: ${firmwareSaw[*]}"
 got=$(sed -n 's/^.*RRQ from 192\.168\.0\.200 filename \(.*\)$/\1/p' "$work/tftpd.log" | uniq)
 [ "$got" = "$(printf '%s\n' "${want[@]}")" ] \
   || fail "TFTP requests, expected: ${want[*]}; got: $(echo $got)"
