@@ -63,9 +63,9 @@ struct Engine::Client {
   std::vector<const Subnet*> shared;      // its shared network
   PacketContext context;
   std::string mac;    // for the log
-  // "52:54:00:00:00:01 (name)" by the packet's option 12: ISC's OFFER, REQUEST and ACK lines
-  // for a dynamic lease. A host's fixed address has a made-up lease without a name in ISC, so
-  // those lines name it by `mac` alone.
+  // "52:54:00:00:00:01 (name)" by the packet's option 12: ISC's OFFER and ACK lines for a
+  // dynamic lease. A host's fixed address has a made-up lease without a name in ISC, so those
+  // lines name it by `mac` alone.
   std::string from;
   std::string via;    // "s0" or the relay's address
 
@@ -77,8 +77,8 @@ struct Engine::Client {
     return !lease.hardware.empty() && lease.hardware == hardware;
   }
 
-  // ISC names the client in its DISCOVER, RELEASE and DECLINE lines by the hostname the lease
-  // it found recorded, not by the packet's option 12 as in its OFFER, REQUEST and ACK lines.
+  // ISC names the client in its DISCOVER, REQUEST, RELEASE and DECLINE lines by the hostname
+  // the lease it found recorded, not by the packet's option 12 as in its OFFER and ACK lines.
   std::string namedBy(const Lease* lease) const {
     if (!lease || !lease->clientHostname) return mac;
     return mac + " (" + *lease->clientHostname + ")";
