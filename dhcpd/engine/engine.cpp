@@ -63,7 +63,10 @@ struct Engine::Client {
   std::vector<const Subnet*> shared;      // its shared network
   PacketContext context;
   std::string mac;    // for the log
-  std::string from;   // "52:54:00:00:00:01 (name)"
+  // "52:54:00:00:00:01 (name)" by the packet's option 12: ISC's OFFER and ACK lines for a
+  // dynamic lease. A host's fixed address has a made-up lease without a name in ISC, so those
+  // lines name it by `mac` alone.
+  std::string from;
   std::string via;    // "s0" or the relay's address
 
   // Who the client is for the offer book: its client identifier, else its hardware address.
@@ -72,6 +75,24 @@ struct Engine::Client {
   bool owns(const Lease& lease) const {
     if (!uid.empty() && !lease.uid.empty()) return lease.uid == uid;
     return !lease.hardware.empty() && lease.hardware == hardware;
+  }
+
+  // ISC names the client in its DISCOVER, REQUEST, RELEASE and DECLINE lines by the hostname
+  // the lease it found recorded, not by the packet's option 12 as in its OFFER and ACK lines.
+  std::string namedBy(const Lease* lease) const {
+    if (!lease || !lease->clientHostname) return mac;
+    return mac + " (" + *lease->clientHostname + ")";
+  }
+
+  // A DISCOVER: the client's own lease (find_lease). A new client's first DISCOVER shows no
+  // name; while an offer is held ISC's lease already carries the name the first DISCOVER sent
+  // (taken to be this one's).
+  std::string discovererName(const std::vector<Lease>& mine, bool offerHeld) const {
+    for (const auto& lease : mine) {
+      if (lease.abandoned() || !owns(lease)) continue;
+      return namedBy(&lease);
+    }
+    return offerHeld ? from : mac;
   }
 };
 
@@ -384,22 +405,29 @@ Lease makeLease(net::Ipv4Address address, const leases::HardwareAddress& hardwar
 Outcome Engine::discover(const Client& client, leases::Time now) {
   Outcome outcome;
   const auto& request = *client.request;
-  outcome.log.push_back(fmt::format("DHCPDISCOVER from {} via {}", client.from, client.via));
+  ReplyPlan plan;
+  plan.type = MessageType::Offer;
+  // A fixed address on this network first, as ISC.
+  const ScopeChain* chain =
+      client.subnet ? placeFixedAddress(config_, client.host, client.shared, plan) : nullptr;
+  const bool fixed = chain != nullptr;
+  std::vector<Lease> mine;
+  if (client.subnet && !chain) {
+    mine = client.uid.empty() ? store_.findByHardware(client.hardware)
+                              : store_.findByClientId(client.uid);
+    if (mine.empty() && !client.uid.empty()) mine = store_.findByHardware(client.hardware);
+  }
+  const bool offerHeld = !chain && offers_.offeredTo(client.key(), now).has_value();
+  outcome.log.push_back(fmt::format("DHCPDISCOVER from {} via {}",
+                                    client.discovererName(mine, offerHeld), client.via));
   if (!client.subnet) {
     outcome.log.back() += ": unknown network segment";
     return outcome;
   }
-  ReplyPlan plan;
-  plan.type = MessageType::Offer;
-  // A fixed address on this network first, as ISC.
-  const ScopeChain* chain = placeFixedAddress(config_, client.host, client.shared, plan);
   const Pool* pool = nullptr;
   if (!chain) {
     // The client's own lease (active, expired or released), else the address option 50 asks
     // for when it is free, else a fresh one from the pools it may use.
-    auto mine = client.uid.empty() ? store_.findByHardware(client.hardware)
-                                   : store_.findByClientId(client.uid);
-    if (mine.empty() && !client.uid.empty()) mine = store_.findByHardware(client.hardware);
     // An offer still held for this client comes first: a repeated DISCOVER gets the same one.
     if (auto offered = offers_.offeredTo(client.key(), now)) {
       const auto* candidate = poolOf(client.shared, *offered);
@@ -458,8 +486,22 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
   outcome.destination = replyDestination(request, *outcome.reply);
   outcome.log.push_back(fmt::format("DHCPOFFER on {} to {} via {}", plan.yiaddr.toString(),
-                                    client.from, client.via));
+                                    fixed ? client.mac : client.from, client.via));
   return outcome;
+}
+
+// ISC names a REQUEST's client by the lease it finds for the address: the one the client holds
+// (its recorded name), one just offered to it (the offer wrote the DISCOVER's name into it,
+// taken to be this packet's), else none: an INIT-REBOOT for an address the server never leased
+// it, or a host's fixed address (a made-up lease), shows no name.
+std::string Engine::requesterName(const Client& client, net::Ipv4Address address,
+                                  leases::Time now) const {
+  ReplyPlan fixedPlan;
+  if (placeFixedAddress(config_, client.host, client.shared, fixedPlan)) return client.mac;
+  auto lease = store_.findByAddress(address);
+  if (lease && client.owns(*lease) && !lease->abandoned()) return client.namedBy(&*lease);
+  if (offers_.holder(address, now) == client.key()) return client.from;
+  return client.mac;
 }
 
 Outcome Engine::request(const Client& client, leases::Time now) {
@@ -470,7 +512,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
   net::Ipv4Address address = wanted ? *wanted : request.ciaddr;
   std::string line = fmt::format("DHCPREQUEST for {}", address.toString());
   if (serverId) line += fmt::format(" ({})", serverId->toString());
-  line += fmt::format(" from {} via {}", client.from, client.via);
+  line += fmt::format(" from {} via {}", requesterName(client, address, now), client.via);
   outcome.log.push_back(line);
 
   if (serverId && *serverId != client.arrival->serverAddress) {
@@ -569,8 +611,8 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     outcome.commits.push_back(makeLease(address, client.hardware, client.uid, request, now,
                                         *plan.leaseTime, BindingState::Active));
   }
-  outcome.log.push_back(
-      fmt::format("DHCPACK on {} to {} via {}", address.toString(), client.from, client.via));
+  outcome.log.push_back(fmt::format("DHCPACK on {} to {} via {}", address.toString(),
+                                    fixed ? client.mac : client.from, client.via));
   return outcome;
 }
 
@@ -579,6 +621,7 @@ Outcome Engine::decline(const Client& client, leases::Time now) {
   const auto& request = *client.request;
   auto address = optionAddress(request, dhcp::option::kRequestedAddress).value_or(request.ciaddr);
   auto lease = store_.findByAddress(address);
+  const std::string who = client.namedBy(lease ? &*lease : nullptr);
   std::string status;
   if (lease && client.owns(*lease)) {
     Lease abandoned = *lease;
@@ -598,7 +641,7 @@ Outcome Engine::decline(const Client& client, leases::Time now) {
     status = lease ? "not our lease" : "not found";
   }
   outcome.log.push_back(fmt::format("DHCPDECLINE of {} from {} via {}: {}", address.toString(),
-                                    client.from, client.via, status));
+                                    who, client.via, status));
   return outcome;
 }
 
@@ -608,8 +651,11 @@ Outcome Engine::release(const Client& client) {
   auto lease = store_.findByAddress(request.ciaddr);
   bool found = lease && client.owns(*lease) && lease->state == BindingState::Active;
   if (found) outcome.release = request.ciaddr;
+  // ISC keeps the lease for the name only when its hardware address is the packet's.
+  const bool sameHardware = lease && lease->hardware == client.hardware;
   outcome.log.push_back(fmt::format("DHCPRELEASE of {} from {} via {} ({})",
-                                    request.ciaddr.toString(), client.from, client.via,
+                                    request.ciaddr.toString(),
+                                    client.namedBy(sameHardware ? &*lease : nullptr), client.via,
                                     found ? "found" : "not found"));
   return outcome;
 }

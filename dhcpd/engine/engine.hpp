@@ -47,6 +47,8 @@ class Engine {
   struct Client;
   Outcome discover(const Client& client, leases::Time now);
   Outcome request(const Client& client, leases::Time now);
+  std::string requesterName(const Client& client, net::Ipv4Address address,
+                            leases::Time now) const;
   Outcome decline(const Client& client, leases::Time now);
   Outcome release(const Client& client);
   Outcome inform(const Client& client);

@@ -258,6 +258,78 @@ TEST_CASE("a relayed DISCOVER is served from the relay's subnet and sent back to
   CHECK(outcome.log[0] == "DHCPDISCOVER from 52:54:00:00:00:07 via 10.99.0.1");
 }
 
+TEST_CASE("the DISCOVER line names a client by its lease's hostname, as ISC's does",
+          "[engine]") {
+  // Seen with ISC dhcpd 4.4 and dhclient through a relay: the first DISCOVER of a new client
+  // shows no name though the packet has option 12; OFFER, REQUEST and ACK show it; the next
+  // DISCOVER, with a lease on file, shows it too. RELEASE and DECLINE as ISC's code reads.
+  Server server(kLabConfig);
+  auto withName = [](dhcp::Message message) {
+    const std::string name = "relayclient";
+    message.options.set(dhcp::option::kHostName, {name.begin(), name.end()});
+    message.giaddr = net::Ipv4Address(10, 99, 0, 1);
+    return message;
+  };
+  auto offer = server.handle(withName(discover(8, 0x1008)), kNow);
+  REQUIRE(offer.reply);
+  REQUIRE(offer.log.size() == 2);
+  CHECK(offer.log[0] == "DHCPDISCOVER from 52:54:00:00:00:08 via 10.99.0.1");
+  CHECK(offer.log[1] ==
+        "DHCPOFFER on 10.99.0.100 to 52:54:00:00:00:08 (relayclient) via 10.99.0.1");
+  auto ack = server.handle(withName(requestFor(8, 0x1008, offer.reply->yiaddr, kServer)), kNow);
+  REQUIRE(ack.reply);
+  CHECK(ack.log.back() ==
+        "DHCPACK on 10.99.0.100 to 52:54:00:00:00:08 (relayclient) via 10.99.0.1");
+  auto again = server.handle(withName(discover(8, 0x2008)), kNow + std::chrono::seconds(5));
+  REQUIRE(again.reply);
+  CHECK(again.log[0] == "DHCPDISCOVER from 52:54:00:00:00:08 (relayclient) via 10.99.0.1");
+  // RELEASE and DECLINE carry no option 12 (dhclient's don't): the lease's name is shown.
+  auto release = clientMessage(MessageType::Release, 8, 0x3008);
+  release.ciaddr = offer.reply->yiaddr;
+  CHECK(server.handle(release, kNow).log.back() ==
+        "DHCPRELEASE of 10.99.0.100 from 52:54:00:00:00:08 (relayclient) via s0 (found)");
+  // A released lease forgets its name, as ISC's does.
+  CHECK(server.handle(withName(discover(8, 0x4008)), kNow).log[0] ==
+        "DHCPDISCOVER from 52:54:00:00:00:08 via 10.99.0.1");
+  // A DISCOVER repeated while its offer is held: ISC's lease took the name with the offer.
+  auto first = server.handle(withName(discover(9, 0x1009)), kNow);
+  auto repeated = server.handle(withName(discover(9, 0x1009)), kNow);
+  CHECK(first.log[0] == "DHCPDISCOVER from 52:54:00:00:00:09 via 10.99.0.1");
+  CHECK(repeated.log[0] == "DHCPDISCOVER from 52:54:00:00:00:09 (relayclient) via 10.99.0.1");
+  REQUIRE(repeated.reply);
+  server.handle(withName(requestFor(9, 0x1009, repeated.reply->yiaddr, kServer)), kNow);
+  auto decline = clientMessage(MessageType::Decline, 9, 0x2009);
+  decline.options.set(dhcp::option::kRequestedAddress, bytesOf(repeated.reply->yiaddr));
+  CHECK(server.handle(decline, kNow).log.back() ==
+        "DHCPDECLINE of " + repeated.reply->yiaddr.toString() +
+            " from 52:54:00:00:00:09 (relayclient) via s0: abandoned");
+  // INIT-REBOOT for an address this server never leased the client (its lease file was lost):
+  // ISC ACKs it, naming the client in the ACK line only (seen with dhclient and a restarted ISC).
+  auto reboot = server.handle(withName(requestFor(10, 0x100a, net::Ipv4Address(10, 99, 0, 140),
+                                                  std::nullopt)),
+                              kNow);
+  REQUIRE(reboot.reply);
+  CHECK(reboot.log.front() == "DHCPREQUEST for 10.99.0.140 from 52:54:00:00:00:0a via 10.99.0.1");
+  CHECK(reboot.log.back() ==
+        "DHCPACK on 10.99.0.140 to 52:54:00:00:00:0a (relayclient) via 10.99.0.1");
+  // A host with a fixed address has a made-up lease in ISC, with no name: never named (seen
+  // with ISC dhcpd and dhclient through the relay).
+  Server fixed(std::string(kLabConfig) +
+               "host pc { hardware ethernet 52:54:00:00:00:33; fixed-address 10.99.0.33; }\n");
+  for (std::uint32_t xid : {1u, 2u}) {
+    auto outcome = fixed.handle(withName(discover(0x33, xid)), kNow);
+    REQUIRE(outcome.reply);
+    CHECK(outcome.log[0] == "DHCPDISCOVER from 52:54:00:00:00:33 via 10.99.0.1");
+    CHECK(outcome.log[1] == "DHCPOFFER on 10.99.0.33 to 52:54:00:00:00:33 via 10.99.0.1");
+    auto acked =
+        fixed.handle(withName(requestFor(0x33, xid, outcome.reply->yiaddr, kServer)), kNow);
+    REQUIRE(acked.reply);
+    CHECK(acked.log.front() ==
+          "DHCPREQUEST for 10.99.0.33 (192.168.0.1) from 52:54:00:00:00:33 via 10.99.0.1");
+    CHECK(acked.log.back() == "DHCPACK on 10.99.0.33 to 52:54:00:00:00:33 via 10.99.0.1");
+  }
+}
+
 TEST_CASE("deny unknown-clients in a pool serves declared hosts only", "[engine]") {
   Server server(R"(
 authoritative;
