@@ -112,7 +112,8 @@ TEST_CASE("formatOption prints ISC's text and round-trips", "[dhcp][catalogue]")
         "10.0.0.1,10.0.0.2");
   CHECK(formatOption("t", std::vector<std::uint8_t>{'a', '"', 1}) == "\"a\\\"\\001\"");
   CHECK(formatOption("f", std::vector<std::uint8_t>{2}) == "true");  // ISC: any non-zero
-  CHECK(formatOption("IA", std::vector<std::uint8_t>{10, 0, 0, 1, 10}) == "a:0:0:1:a");  // extra
+  // Extra bytes: ISC's source prints the whole addresses only and drops the rest; we keep all.
+  CHECK(formatOption("IA", std::vector<std::uint8_t>{10, 0, 0, 1, 10}) == "a:0:0:1:a");
   CHECK(formatOption("X", std::vector<std::uint8_t>{}) == "\"\"");
   CHECK(formatOption("Dc", std::vector<std::uint8_t>{1, 'a', 0xc0, 9}) == "1:61:c0:9");
   CHECK(formatOption("X", std::vector<std::uint8_t>{0, 7}) == "0:7");
@@ -250,6 +251,10 @@ TEST_CASE("domain lists encode and options print as ISC dhcpd 4.4.3 does",
       // Not all printable: the whole record goes hex, and the integer runs into it.
       {"myrec2 7 00:01:02 = { unsigned integer 8, string }", "BX", {}, "07000102", "70:1:2"},
       {"geoconf-civic 61:62:63:00 (a trailing NUL)", "X", {}, "61626300", R"("abc")"},
+      // dhcpd.leases of ISC dhcpd itself (stash-agent-options), for a relayed request.
+      {"option 82 sub-option circuit-id \"eth0/1\"", "X", {}, "657468302f31", R"("eth0/1")"},
+      {"option 82 sub-option remote-id 00:11:22:33:44:55", "X", {}, "001122334455",
+       "0:11:22:33:44:55"},
   };
   for (const auto& r : recorded) {
     INFO(r.config);
@@ -261,6 +266,13 @@ TEST_CASE("domain lists encode and options print as ISC dhcpd 4.4.3 does",
       CHECK(*bytes == wire);
     }
   }
+}
+
+TEST_CASE("bytes that do not fit the format print as hex, where ISC prints <error>",
+          "[dhcp][catalogue]") {
+  // ISC wrote `option agent.agent-id <error>;` into dhcpd.leases for a 3-byte agent-id (an
+  // ip-address); a lease file must be readable back, so we keep the bytes.
+  CHECK(formatOption("I", fromHex("616200")) == "61:62:0");
 }
 
 TEST_CASE("domain lists refuse what ISC's parser refuses", "[dhcp][catalogue]") {
