@@ -62,6 +62,8 @@ run_scenarios() {
     --giaddr 10.99.0.1 --to 192.168.0.1 --option 55:$prl
   exchange inform --type inform --mac 52:54:00:00:00:08 --xid 0x1008 --ciaddr 192.168.0.2 \
     --to 192.168.0.1 --option 55:$prl
+  exchange inform-domain-search --type inform --mac 52:54:00:00:00:08 --xid 0x1012 \
+    --ciaddr 192.168.0.2 --to 192.168.0.1 --option 55:${prl}77
 
   exchange release --type release --mac 52:54:00:00:00:01 --xid 0x1009 --ciaddr "$first" \
     --server-id 192.168.0.1 --to 192.168.0.1 --timeout-ms 1000

@@ -73,7 +73,7 @@ TEST_CASE("encodeOption encodes each type", "[dhcp][catalogue]") {
   CHECK(encode("X", fields({{"iPXE", true}})) == std::vector<std::uint8_t>{'i', 'P', 'X', 'E'});
   CHECK(encode("Sa", fields({{"7", false}, {"9", false}})) ==
         std::vector<std::uint8_t>{0, 7, 0, 9});
-  CHECK(encode("Dc", fields({{"a.example b.com", true}})) ==
+  CHECK(encode("Dc", fields({{"a.example", true}, {"b.com", true}})) ==
         std::vector<std::uint8_t>{1, 'a', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 1, 'b', 3,
                                   'c', 'o', 'm', 0});
   CHECK(encode("T", fields({{"infinite", false}})) ==
@@ -109,15 +109,20 @@ TEST_CASE("encodeOption reports type, range and count errors", "[dhcp][catalogue
 
 TEST_CASE("formatOption prints ISC's text and round-trips", "[dhcp][catalogue]") {
   CHECK(formatOption("IA", std::vector<std::uint8_t>{10, 0, 0, 1, 10, 0, 0, 2}) ==
-        "10.0.0.1, 10.0.0.2");
+        "10.0.0.1,10.0.0.2");
   CHECK(formatOption("t", std::vector<std::uint8_t>{'a', '"', 1}) == "\"a\\\"\\001\"");
+  CHECK(formatOption("f", std::vector<std::uint8_t>{2}) == "true");  // ISC: any non-zero
+  // Extra bytes: ISC's source prints the whole addresses only and drops the rest; we keep all.
+  CHECK(formatOption("IA", std::vector<std::uint8_t>{10, 0, 0, 1, 10}) == "a:0:0:1:a");
+  CHECK(formatOption("X", std::vector<std::uint8_t>{}) == "\"\"");
+  CHECK(formatOption("Dc", std::vector<std::uint8_t>{1, 'a', 0xc0, 9}) == "1:61:c0:9");
   CHECK(formatOption("X", std::vector<std::uint8_t>{0, 7}) == "0:7");
   CHECK(formatOption("X", std::vector<std::uint8_t>{'i', 'P', 'X', 'E'}) == "\"iPXE\"");
   CHECK(formatOption("T", std::vector<std::uint8_t>{0xff, 0xff, 0xff, 0xff}) == "infinite");
   CHECK(formatOption("l", std::vector<std::uint8_t>{0xff, 0xff, 0xff, 0xfe}) == "-2");
-  CHECK(formatOption("Sa", std::vector<std::uint8_t>{0, 7, 0, 9}) == "7, 9");
+  CHECK(formatOption("Sa", std::vector<std::uint8_t>{0, 7, 0, 9}) == "7,9");
   CHECK(formatOption("I", std::vector<std::uint8_t>{1, 2, 3}) == "1:2:3");  // short: hex
-  CHECK(formatOption("Dc", std::vector<std::uint8_t>{1, 'a', 0, 1, 'b', 0}) == "\"a\", \"b\"");
+  CHECK(formatOption("Dc", std::vector<std::uint8_t>{1, 'a', 0, 1, 'b', 0}) == "\"a.\", \"b.\"");
   // encode(format(x)) == x for fixed-format options of every kind in the table.
   OptionCatalogue catalogue;
   for (const auto& option : builtinOptions()) {
@@ -130,14 +135,15 @@ TEST_CASE("formatOption prints ISC's text and round-trips", "[dhcp][catalogue]")
       if (c == 'S' || c == 's') bytes.insert(bytes.end(), {0, 9});
       if (c == 'B' || c == 'b' || c == 'f') bytes.push_back(1);
     }
+    // Record fields are separated by spaces, array elements by commas.
     std::string text = formatOption(option.format, bytes);
     std::vector<OptionField> parsed;
     std::size_t start = 0;
     while (start <= text.size()) {
-      auto comma = text.find(", ", start);
-      parsed.push_back({text.substr(start, comma - start), false});
-      if (comma == std::string::npos) break;
-      start = comma + 2;
+      auto end = text.find_first_of(" ,", start);
+      parsed.push_back({text.substr(start, end - start), false});
+      if (end == std::string::npos) break;
+      start = end + 1;
     }
     INFO(option.name << " " << text);
     auto again = encodeOption(option.format, parsed);
@@ -154,4 +160,131 @@ TEST_CASE("describeFormat names types as dhcpd.conf writes them", "[dhcp][catalo
   CHECK(encapsulatedSpace("Eagent.") == "agent");
   CHECK_FALSE(encapsulatedSpace("E."));
   CHECK_FALSE(encapsulatedSpace("IA"));
+}
+
+namespace {
+
+std::vector<std::uint8_t> fromHex(std::string_view hex) {
+  std::vector<std::uint8_t> out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<std::uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  }
+  return out;
+}
+
+}  // namespace
+
+// Recorded on 2026-11-26 from ISC dhcpd 4.4.3-P1 (isc-dhcp-server 4.4.3-P1-2) in a network
+// namespace: the option bytes of its DHCPOFFER, and the same options as ISC's dhclient 4.4.3-P1
+// wrote them into dhclient.leases (pretty_print_option with commas and quotes, the function
+// dhcpd uses for agent options in dhcpd.leases). Configuration lines are quoted with each entry.
+TEST_CASE("domain lists encode and options print as ISC dhcpd 4.4.3 does",
+          "[dhcp][catalogue][isc]") {
+  struct Recorded {
+    const char* config;    // the dhcpd.conf value, for the reader
+    const char* format;    // the option's format letters (ISC's tables.c or the declared type)
+    std::vector<OptionField> values;  // as our parser hands them over; empty: not re-encoded
+    const char* wire;      // ISC's option bytes, hex
+    const char* text;      // ISC's text
+  };
+  const std::vector<Recorded> recorded{
+      {R"(domain-search "example.com", "sub.example.com", "other.org")", "Dc",
+       fields({{"example.com", true}, {"sub.example.com", true}, {"other.org", true}}),
+       "076578616d706c6503636f6d0003737562c000056f74686572036f726700",
+       R"("example.com.", "sub.example.com.", "other.org.")"},
+      {R"(sip-ua-cs-domains "example.com", "sip.example.com")", "Dc",
+       fields({{"example.com", true}, {"sip.example.com", true}}),
+       "076578616d706c6503636f6d0003736970c000", R"("example.com.", "sip.example.com.")"},
+      // Not compressed: bcms-controller-names is "D" in ISC's table.
+      {R"(bcms-controller-names "a.example.com", "b.example.com")", "D",
+       fields({{"a.example.com", true}, {"b.example.com", true}}),
+       "0161076578616d706c6503636f6d000162076578616d706c6503636f6d00",
+       R"("a.example.com.", "b.example.com.")"},
+      // domain-list compressed: case-insensitive suffixes, a trailing dot, an escaped dot inside
+      // a label, a repeated name, and the root.
+      {R"(mydc "Example.COM", "sub.example.com", "example.com.", "a\\.b.example.com", )"
+       R"("other.org", "x.other.org", "sub.example.com", ".", "example.com")",
+       "Dc",
+       fields({{"Example.COM", true}, {"sub.example.com", true}, {"example.com.", true},
+               {"a\\.b.example.com", true}, {"other.org", true}, {"x.other.org", true},
+               {"sub.example.com", true}, {".", true}, {"example.com", true}}),
+       "074578616d706c6503434f4d0003737562c000c00003612e62c000056f74686572036f72670001"
+       "78c01bc00d00c000",
+       R"("Example.COM.", "sub.Example.COM.", "Example.COM.", "a.b.Example.COM.", )"
+       R"("other.org.", "x.other.org.", "sub.Example.COM.", "", "Example.COM.")"},
+      // A space is part of a label: one name, not two.
+      {R"(myspace "a.example b.com")", "D", fields({{"a.example b.com", true}}),
+       "0161096578616d706c65206203636f6d00", R"("a.example b.com.")"},
+      {"static-routes 10.0.0.0 192.168.0.1, 10.1.0.0 192.168.0.2", "IIA", {},
+       "0a000000c0a800010a010000c0a80002", "10.0.0.0 192.168.0.1,10.1.0.0 192.168.0.2"},
+      {"policy-filter 10.2.0.0 255.255.0.0", "IIA", {}, "0a020000ffff0000",
+       "10.2.0.0 255.255.0.0"},
+      {"domain-name-servers 192.168.0.1, 192.168.0.2", "IA", {}, "c0a80001c0a80002",
+       "192.168.0.1,192.168.0.2"},
+      {"path-mtu-plateau-table 1500, 1400", "SA", {}, "05dc0578", "1500,1400"},
+      {"slp-directory-agent true 10.0.0.1, 10.0.0.2", "fIa", {}, "010a0000010a000002",
+       "true 10.0.0.1,10.0.0.2"},
+      {R"(slp-service-scope false "scope")", "fto", {}, "0073636f7065", R"(false "scope")"},
+      {"name-service-search 1, 2", "Sa", {}, "00010002", "1,2"},
+      {"pxe-interface-id 1 2 1", "BBB", {}, "010201", "1 2 1"},
+      {R"(root-path "/srv/a\"b$c'd`e\\f|g&h i")", "t", {},
+       "2f7372762f6122622463276460655c667c6726682069",
+       R"("/srv/a\"b\$c\'d\`e\\f\|g\&h i")"},
+      {"time-offset -3600", "l", {}, "fffff1f0", "-3600"},
+      {"ip-forwarding false", "f", {}, "00", "false"},
+      {R"(rdnss-selection 1 10.0.0.1 10.0.0.2 "dns.example.com")", "BIID", {},
+       "010a0000010a00000203646e73076578616d706c6503636f6d00",
+       R"(1 10.0.0.1 10.0.0.2 , "dns.example.com.")"},
+      {"v4-portparams 1 2 3", "BBS", {}, "01020003", "1 2 3"},
+      {"option-6rd 16 8 2001:db8:: 10.0.0.1, 10.0.0.2", "BB6Ia", {},
+       "100820010db80000000000000000000000000a0000010a000002",
+       "16 8 2001:db8:: 10.0.0.1,10.0.0.2"},
+      {"v4-lost lost.example.com", "d", {}, "046c6f7374076578616d706c6503636f6d00",
+       "lost.example.com."},
+      {R"(rec 10.0.0.9 80 "hello" = { ip-address, unsigned integer 16, text })", "ISt", {},
+       "0a000009005068656c6c6f", R"(10.0.0.9 80 "hello")"},
+      {"recs 10.0.0.1 1, 10.0.0.2 2 = array of { ip-address, unsigned integer 8 }", "IBA", {},
+       "0a000001010a00000202", "10.0.0.1 1,10.0.0.2 2"},
+      {"myhex 01:02:ff = string", "X", {}, "0102ff", "1:2:ff"},
+      {R"(mytext "abc" = string)", "X", {}, "616263", R"("abc")"},
+      {"mysigned -1, 5 = array of signed integer 8", "bA", {}, "ff05", "-1,5"},
+      // Not all printable: the whole record goes hex, and the integer runs into it.
+      {"myrec2 7 00:01:02 = { unsigned integer 8, string }", "BX", {}, "07000102", "70:1:2"},
+      {"geoconf-civic 61:62:63:00 (a trailing NUL)", "X", {}, "61626300", R"("abc")"},
+      // dhcpd.leases of ISC dhcpd itself (stash-agent-options), for a relayed request.
+      {"option 82 sub-option circuit-id \"eth0/1\"", "X", {}, "657468302f31", R"("eth0/1")"},
+      {"option 82 sub-option remote-id 00:11:22:33:44:55", "X", {}, "001122334455",
+       "0:11:22:33:44:55"},
+  };
+  for (const auto& r : recorded) {
+    INFO(r.config);
+    auto wire = fromHex(r.wire);
+    CHECK(formatOption(r.format, wire) == r.text);
+    if (!r.values.empty()) {
+      auto bytes = encodeOption(r.format, r.values);
+      REQUIRE(bytes);
+      CHECK(*bytes == wire);
+    }
+  }
+}
+
+TEST_CASE("bytes that do not fit the format print as hex, where ISC prints <error>",
+          "[dhcp][catalogue]") {
+  // ISC wrote `option agent.agent-id <error>;` into dhcpd.leases for a 3-byte agent-id (an
+  // ip-address); a lease file must be readable back, so we keep the bytes.
+  CHECK(formatOption("I", fromHex("616200")) == "61:62:0");
+}
+
+TEST_CASE("domain lists refuse what ISC's parser refuses", "[dhcp][catalogue]") {
+  for (const char* bad : {"a..b", ".a", "a\\1x", "a\\256"}) {
+    INFO(bad);
+    auto result = encodeOption("Dc", fields({{"ok.example", true}, {bad, true}}));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == OptionValueErrorCode::WrongType);
+    CHECK(result.error().field == 1);
+  }
+  CHECK_FALSE(encodeOption("Dc", fields({{std::string(64, 'a').c_str(), true}})));
+  CHECK(encodeOption("Dc", fields({{std::string(63, 'a').c_str(), true}})));
+  CHECK_FALSE(encodeOption("D", fields({{"example.com", false}})));  // ISC wants a string
+  CHECK_FALSE(encodeOption("D", {}));
 }
