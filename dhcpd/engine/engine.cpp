@@ -434,12 +434,15 @@ Outcome Engine::probed(const dhcp::Message& request, const Arrival& arrival, con
   abandoned.state = BindingState::Abandoned;
   abandoned.nextState = BindingState::Free;
   abandoned.rewindState = BindingState::Free;
-  abandoned.starts = now;
+  // ISC abandons the lease as its offer left it: starts and cltt of the offer, then ends
+  // abandon-lease-time after the reply.
+  abandoned.starts = probe.asked;
   abandoned.ends = now + std::chrono::seconds(kAbandonLeaseTime);
-  abandoned.cltt = now;
+  abandoned.cltt = probe.asked;
   abandoned.hardware = {};
   abandoned.uid.clear();
   abandoned.clientHostname.reset();
+  abandoned.variables.clear();
   abandoned.bootp = false;
   outcome.commits.push_back(abandoned);
   if (probe.attempt >= kMaxProbesPerDiscover) return outcome;
@@ -538,7 +541,7 @@ std::optional<std::string> Engine::offer(const Client& client, leases::Time now,
     }
     offers_.remember(plan.yiaddr, client.key(), now + std::chrono::seconds(kOfferHold));
     offers_.setCheck(plan.yiaddr, OfferBook::Check::Probing);
-    outcome.probe = Probe{plan.yiaddr, pingTimeout(effective), attempt};
+    outcome.probe = Probe{plan.yiaddr, pingTimeout(effective), attempt, now};
     return std::nullopt;
   }
   plan.leaseTime = leaseTime(request, effective);

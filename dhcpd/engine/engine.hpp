@@ -27,6 +27,7 @@ struct Probe {
   net::Ipv4Address address;
   std::chrono::milliseconds timeout{0};
   int attempt = 1;  // addresses pinged for this DISCOVER so far, this one included
+  leases::Time asked{};  // when the engine asked: ISC's starts and cltt of an abandoned address
 };
 
 enum class ProbeResult { Silent, Answered };
