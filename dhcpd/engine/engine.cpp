@@ -188,9 +188,7 @@ std::uint32_t leaseTime(const dhcp::Message& request, const Effective& effective
 
 }  // namespace
 
-Outcome Engine::handle(const dhcp::Message& request, const Arrival& arrival, leases::Time now) {
-  Outcome outcome;
-  if (request.op != static_cast<std::uint8_t>(dhcp::OpCode::BootRequest)) return outcome;
+Engine::Client Engine::identify(const dhcp::Message& request, const Arrival& arrival) const {
   Client client;
   client.request = &request;
   client.arrival = &arrival;
@@ -219,6 +217,13 @@ Outcome Engine::handle(const dhcp::Message& request, const Arrival& arrival, lea
   auto locator = request.giaddr.isAny() ? arrival.serverAddress : request.giaddr;
   client.subnet = config_.subnetFor(locator);
   if (client.subnet) client.shared = config_.sharedWith(*client.subnet);
+  return client;
+}
+
+Outcome Engine::handle(const dhcp::Message& request, const Arrival& arrival, leases::Time now) {
+  Outcome outcome;
+  if (request.op != static_cast<std::uint8_t>(dhcp::OpCode::BootRequest)) return outcome;
+  auto client = identify(request, arrival);
 
   auto type = request.messageType();
   if (!request.options.contains(dhcp::option::kMessageType)) return bootp(client, now);
@@ -404,32 +409,115 @@ Lease makeLease(net::Ipv4Address address, const leases::HardwareAddress& hardwar
 
 Outcome Engine::discover(const Client& client, leases::Time now) {
   Outcome outcome;
-  const auto& request = *client.request;
-  ReplyPlan plan;
-  plan.type = MessageType::Offer;
-  // A fixed address on this network first, as ISC.
-  const ScopeChain* chain =
-      client.subnet ? placeFixedAddress(config_, client.host, client.shared, plan) : nullptr;
-  const bool fixed = chain != nullptr;
-  std::vector<Lease> mine;
-  if (client.subnet && !chain) {
-    mine = client.uid.empty() ? store_.findByHardware(client.hardware)
-                              : store_.findByClientId(client.uid);
-    if (mine.empty() && !client.uid.empty()) mine = store_.findByHardware(client.hardware);
+  // ISC: a DISCOVER repeated while its address is being pinged is not even logged; the OFFER
+  // goes out once the ping is settled.
+  if (auto offered = offers_.offeredTo(client.key(), now);
+      offered && offers_.check(*offered) == OfferBook::Check::Probing) {
+    return outcome;
   }
-  const bool offerHeld = !chain && offers_.offeredTo(client.key(), now).has_value();
+  ReplyPlan fixedPlan;
+  const bool fixed =
+      client.subnet && placeFixedAddress(config_, client.host, client.shared, fixedPlan);
+  std::vector<Lease> mine;
+  if (client.subnet && !fixed) mine = leasesOf(client);
+  const bool offerHeld = !fixed && offers_.offeredTo(client.key(), now).has_value();
   outcome.log.push_back(fmt::format("DHCPDISCOVER from {} via {}",
                                     client.discovererName(mine, offerHeld), client.via));
   if (!client.subnet) {
     outcome.log.back() += ": unknown network segment";
     return outcome;
   }
+  if (auto failed = offer(client, now, outcome, std::nullopt, 1)) outcome.log.front() += *failed;
+  return outcome;
+}
+
+Outcome Engine::probed(const dhcp::Message& request, const Arrival& arrival, const Probe& probe,
+                       ProbeResult result, leases::Time now) {
+  Outcome outcome;
+  auto client = identify(request, arrival);
+  // The offer may have been given up meanwhile: a REQUEST took the address, the hold ended.
+  auto holder = offers_.holder(probe.address, now);
+  if (!holder || *holder != client.key() ||
+      offers_.check(probe.address) != OfferBook::Check::Probing || !client.subnet) {
+    offers_.setCheck(probe.address, OfferBook::Check::Unchecked);
+    return outcome;
+  }
+  if (result == ProbeResult::Silent) {
+    offers_.setCheck(probe.address, OfferBook::Check::Clear);
+    if (auto failed = offer(client, now, outcome, std::nullopt, probe.attempt)) {
+      outcome.log.push_back(
+          fmt::format("DHCPDISCOVER from {} via {}{}", client.from, client.via, *failed));
+    }
+    return outcome;
+  }
+  // Somebody uses the address without a lease from us: ISC's lease_pinged() and abandon_lease().
+  offers_.forget(probe.address);
+  outcome.log.push_back(
+      fmt::format("ICMP Echo reply while lease {} valid.", probe.address.toString()));
+  outcome.log.push_back(
+      fmt::format("Abandoning IP address {}: pinged before offer", probe.address.toString()));
+  Lease abandoned;
+  if (auto lease = store_.findByAddress(probe.address)) abandoned = *lease;
+  abandoned.address = probe.address;
+  abandoned.state = BindingState::Abandoned;
+  abandoned.nextState = BindingState::Free;
+  abandoned.rewindState = BindingState::Free;
+  // ISC abandons the lease as its offer left it: starts and cltt of the offer, then ends
+  // abandon-lease-time after the reply.
+  abandoned.starts = probe.asked;
+  abandoned.ends = now + std::chrono::seconds(kAbandonLeaseTime);
+  abandoned.cltt = probe.asked;
+  abandoned.hardware = {};
+  abandoned.uid.clear();
+  abandoned.clientHostname.reset();
+  abandoned.variables.clear();
+  abandoned.bootp = false;
+  outcome.commits.push_back(abandoned);
+  if (probe.attempt >= kMaxProbesPerDiscover) return outcome;
+  if (auto failed = offer(client, now, outcome, probe.address, probe.attempt + 1)) {
+    outcome.log.push_back(
+        fmt::format("DHCPDISCOVER from {} via {}{}", client.from, client.via, *failed));
+  }
+  return outcome;
+}
+
+namespace {
+
+// `ping-check` is on unless a scope says false (ISC evaluates it as a boolean; absent is true).
+bool pingCheckOn(const Effective& effective) {
+  auto value = effective.text("ping-check");
+  if (!value) return true;
+  if (*value == "false" || *value == "off") return false;
+  return !std::all_of(value->begin(), value->end(), [](char c) { return c == '\0'; });
+}
+
+std::chrono::milliseconds pingTimeout(const Effective& effective) {
+  if (auto ms = effective.number("ping-timeout-ms"); ms && *ms > 0) {
+    return std::chrono::milliseconds(*ms);
+  }
+  if (auto seconds = effective.number("ping-timeout")) return std::chrono::seconds(*seconds);
+  return kDefaultPingTimeout;
+}
+
+}  // namespace
+
+std::optional<std::string> Engine::offer(const Client& client, leases::Time now,
+                                         Outcome& outcome, std::optional<net::Ipv4Address> avoid,
+                                         int attempt) {
+  const auto& request = *client.request;
+  ReplyPlan plan;
+  plan.type = MessageType::Offer;
+  // A fixed address on this network first, as ISC.
+  const ScopeChain* chain = placeFixedAddress(config_, client.host, client.shared, plan);
+  const bool fixed = chain != nullptr;
+  std::vector<Lease> mine;
+  if (!chain) mine = leasesOf(client);
   const Pool* pool = nullptr;
   if (!chain) {
     // The client's own lease (active, expired or released), else the address option 50 asks
     // for when it is free, else a fresh one from the pools it may use.
     // An offer still held for this client comes first: a repeated DISCOVER gets the same one.
-    if (auto offered = offers_.offeredTo(client.key(), now)) {
+    if (auto offered = offers_.offeredTo(client.key(), now); offered && offered != avoid) {
       const auto* candidate = poolOf(client.shared, *offered);
       if (candidate && poolPermits(*candidate, client.context, false)) {
         plan.yiaddr = *offered;
@@ -438,7 +526,7 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
     }
     for (const auto& lease : mine) {
       if (pool) break;
-      if (lease.abandoned() || !client.owns(lease)) continue;
+      if (lease.abandoned() || !client.owns(lease) || lease.address == avoid) continue;
       const auto* candidate = poolOf(client.shared, lease.address);
       if (candidate && poolPermits(*candidate, client.context, false)) {
         plan.yiaddr = lease.address;
@@ -448,12 +536,10 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
     }
     if (!pool) {
       std::vector<leases::AddressRange> ranges;
-      const Pool* first = nullptr;
       for (const auto* subnet : client.shared) {
         for (const auto& candidate : subnet->pools) {
           if (!poolPermits(candidate, client.context, false)) continue;
           ranges.insert(ranges.end(), candidate.ranges.begin(), candidate.ranges.end());
-          if (!first) first = &candidate;
         }
       }
       std::optional<net::Ipv4Address> address;
@@ -462,9 +548,7 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
                                    optionAddress(request, dhcp::option::kRequestedAddress)});
       }
       if (!address) {
-        outcome.log.back() +=
-            fmt::format(": network {}: no free leases", client.subnet->network.toString());
-        return outcome;
+        return fmt::format(": network {}: no free leases", client.subnet->network.toString());
       }
       plan.yiaddr = *address;
       pool = poolOf(client.shared, *address);
@@ -474,20 +558,47 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
     plan.subnet = config_.subnetFor(plan.yiaddr);
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
-  if (denied(effective, "booting")) {
-    outcome.log.back() += ": booting disallowed";
-    return outcome;
-  }
-  if (!client.host && denied(effective, "unknown-clients")) {
-    outcome.log.back() += ": unknown client";
-    return outcome;
+  if (denied(effective, "booting")) return std::string(": booting disallowed");
+  if (!client.host && denied(effective, "unknown-clients")) return std::string(": unknown client");
+  if (!fixed && offers_.check(plan.yiaddr) != OfferBook::Check::Clear &&
+      needsPing(effective, client, plan.yiaddr, now)) {
+    if (offers_.probing() >= maxProbes_) {
+      return fmt::format(": {} ping checks outstanding, none started for {}", offers_.probing(),
+                         plan.yiaddr.toString());
+    }
+    offers_.remember(plan.yiaddr, client.key(), now + std::chrono::seconds(kOfferHold));
+    offers_.setCheck(plan.yiaddr, OfferBook::Check::Probing);
+    outcome.probe = Probe{plan.yiaddr, pingTimeout(effective), attempt, now};
+    return std::nullopt;
   }
   plan.leaseTime = leaseTime(request, effective);
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
   outcome.destination = replyDestination(request, *outcome.reply);
   outcome.log.push_back(fmt::format("DHCPOFFER on {} to {} via {}", plan.yiaddr.toString(),
                                     fixed ? client.mac : client.from, client.via));
-  return outcome;
+  return std::nullopt;
+}
+
+// The client's own leases: by client identifier when it sends one (else by hardware), and by
+// hardware when the identifier finds none, as ISC's find_lease.
+std::vector<Lease> Engine::leasesOf(const Client& client) const {
+  auto mine = client.uid.empty() ? store_.findByHardware(client.hardware)
+                                 : store_.findByClientId(client.uid);
+  if (mine.empty() && !client.uid.empty()) mine = store_.findByHardware(client.hardware);
+  return mine;
+}
+
+// ISC's do_ping_check(): not for an active lease; for an address never leased, abandoned, last
+// held by another client, or by this one more than ping-cltt-secs ago.
+bool Engine::needsPing(const Effective& effective, const Client& client,
+                       net::Ipv4Address address, leases::Time now) const {
+  if (!pingCheckOn(effective)) return false;
+  auto lease = store_.findByAddress(address);
+  if (!lease) return true;
+  if (lease->state == BindingState::Active) return false;
+  if (lease->abandoned() || !client.owns(*lease) || !lease->cltt) return true;
+  auto threshold = effective.number("ping-cltt-secs").value_or(kDefaultPingClttSeconds);
+  return now - *lease->cltt >= std::chrono::seconds(threshold);
 }
 
 // ISC names a REQUEST's client by the lease it finds for the address: the one the client holds

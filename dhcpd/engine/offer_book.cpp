@@ -2,14 +2,27 @@
 
 namespace snowboot::dhcpd::engine {
 
+void OfferBook::erase(std::map<std::uint32_t, Entry>::iterator entry) {
+  if (entry->second.check == Check::Probing) --probing_;
+  byClient_.erase(entry->second.client);
+  byAddress_.erase(entry);
+}
+
 void OfferBook::remember(net::Ipv4Address address, const std::string& client, leases::Time until) {
-  if (auto old = byClient_.find(client); old != byClient_.end() && old->second != address.value()) {
-    byAddress_.erase(old->second);
+  if (auto old = byAddress_.find(address.value());
+      old != byAddress_.end() && old->second.client == client) {
+    old->second.until = until;
+    return;
   }
-  if (auto old = byAddress_.find(address.value()); old != byAddress_.end()) {
-    byClient_.erase(old->second.client);
+  if (auto old = byClient_.find(client); old != byClient_.end()) {
+    if (auto entry = byAddress_.find(old->second); entry != byAddress_.end()) {
+      erase(entry);
+    } else {
+      byClient_.erase(old);
+    }
   }
-  byAddress_[address.value()] = Entry{client, until};
+  if (auto old = byAddress_.find(address.value()); old != byAddress_.end()) erase(old);
+  byAddress_[address.value()] = Entry{client, until, Check::Unchecked};
   byClient_[client] = address.value();
 }
 
@@ -30,20 +43,28 @@ std::optional<std::string> OfferBook::holder(net::Ipv4Address address, leases::T
 
 void OfferBook::forget(net::Ipv4Address address) {
   auto found = byAddress_.find(address.value());
-  if (found == byAddress_.end()) return;
-  byClient_.erase(found->second.client);
-  byAddress_.erase(found);
+  if (found != byAddress_.end()) erase(found);
 }
 
 void OfferBook::expire(leases::Time now) {
   for (auto it = byAddress_.begin(); it != byAddress_.end();) {
-    if (it->second.until <= now) {
-      byClient_.erase(it->second.client);
-      it = byAddress_.erase(it);
-    } else {
-      ++it;
-    }
+    auto next = std::next(it);
+    if (it->second.until <= now) erase(it);
+    it = next;
   }
+}
+
+OfferBook::Check OfferBook::check(net::Ipv4Address address) const {
+  auto found = byAddress_.find(address.value());
+  return found == byAddress_.end() ? Check::Unchecked : found->second.check;
+}
+
+void OfferBook::setCheck(net::Ipv4Address address, Check check) {
+  auto found = byAddress_.find(address.value());
+  if (found == byAddress_.end()) return;
+  if (found->second.check == Check::Probing) --probing_;
+  if (check == Check::Probing) ++probing_;
+  found->second.check = check;
 }
 
 }  // namespace snowboot::dhcpd::engine

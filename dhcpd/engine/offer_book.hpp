@@ -2,7 +2,9 @@
 // Offers the server has made and not yet seen taken: which client each offered address is held
 // for, until when. A client that repeats its DISCOVER is offered the same address again (not a
 // new one per retransmission), and another client cannot REQUEST an address held for someone
-// else. The lease store holds the address itself; this remembers for whom.
+// else. The lease store holds the address itself; this remembers for whom, and how far its
+// ping-check got: a repeated DISCOVER while the address is being pinged must not ping or offer
+// twice, and one after the check passed is offered at once.
 
 #include <cstdint>
 #include <map>
@@ -18,6 +20,13 @@ namespace snowboot::dhcpd::engine {
 
 class OfferBook {
  public:
+  enum class Check : std::uint8_t {
+    Unchecked,  // nobody asked the network yet (or the probe could not be started)
+    Probing,    // an ICMP echo is out; the offer waits for its answer or its timeout
+    Clear,      // nobody answered, or no check was needed: offer it
+  };
+
+  // A new entry starts Unchecked; the same client and address again keep their check state.
   void remember(net::Ipv4Address address, const std::string& client, leases::Time until);
   // The address an unexpired offer holds for `client`.
   std::optional<net::Ipv4Address> offeredTo(std::string_view client, leases::Time now) const;
@@ -27,13 +36,24 @@ class OfferBook {
   void expire(leases::Time now);
   std::size_t size() const { return byAddress_.size(); }
 
+  // Unchecked for an address with no entry.
+  Check check(net::Ipv4Address address) const;
+  // No effect on an address with no entry.
+  void setCheck(net::Ipv4Address address, Check check);
+  // Entries being pinged right now: the shell's bound on outstanding probes.
+  std::size_t probing() const { return probing_; }
+
  private:
   struct Entry {
     std::string client;
     leases::Time until;
+    Check check = Check::Unchecked;
   };
+  void erase(std::map<std::uint32_t, Entry>::iterator entry);
+
   std::map<std::uint32_t, Entry> byAddress_;
   std::unordered_map<std::string, std::uint32_t> byClient_;
+  std::size_t probing_ = 0;
 };
 
 }  // namespace snowboot::dhcpd::engine

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <mutex>
+#include <random>
 
 #include <boost/asio/post.hpp>
 
@@ -78,6 +79,18 @@ std::optional<std::string> Server::start() {
   monitorStream_ = std::make_unique<StreamDescriptor>(io_, monitor_->fileDescriptor());
   watchLinks();
 
+  // ISC carries on without ping-check when it cannot open its ICMP socket; so do we, but we
+  // offer at once instead of waiting ping-timeout for an echo that was never sent.
+  std::random_device random;
+  auto icmp = io::IcmpSocket::open(static_cast<std::uint16_t>(random()));
+  if (icmp) {
+    icmp_.emplace(std::move(*icmp));
+    icmpStream_ = std::make_unique<StreamDescriptor>(io_, icmp_->fileDescriptor());
+    readEchoReplies();
+  } else {
+    logger_.error("unable to create icmp socket: {}", icmp.error().message());
+  }
+
   refreshInterfaces();
   if (served_.empty() && settings_.interfaces.empty()) {
     return "No subnet declaration for any broadcast interface: not configured to listen on any "
@@ -94,6 +107,9 @@ void Server::stop() {
   expiryTimer_.cancel();
   // The sockets own their descriptors: the Asio wrappers only watch them.
   if (monitorStream_) monitorStream_->release();
+  if (icmpStream_) icmpStream_->release();
+  icmpStream_.reset();
+  probes_.clear();  // their timers are cancelled as they go
   for (auto& [name, served] : served_) {
     if (served.stream) served.stream->release();
   }
@@ -191,10 +207,10 @@ void Server::onFrame(Served& served, std::span<const std::uint8_t> frame) {
   engine::Engine engine(*config_, *store_, offers_);
   engine::Arrival arrival{served.choice.name, served.choice.address};
   auto outcome = engine.handle(*request, arrival, now());
-  execute(served, *request, std::move(outcome));
+  execute(arrival, *request, std::move(outcome));
 }
 
-void Server::execute(const Served& served, const dhcp::Message& request,
+void Server::execute(const engine::Arrival& arrival, const dhcp::Message& request,
                      engine::Outcome outcome) {
   // The reply's own line ("DHCPACK on ...") is the engine's last: it is logged when the reply
   // actually leaves, which for an ACK is after its lease is durable.
@@ -204,6 +220,7 @@ void Server::execute(const Served& served, const dhcp::Message& request,
     outcome.log.pop_back();
   }
   for (const auto& line : outcome.log) logger_.info("{}", line);
+  if (outcome.probe) startProbe(arrival, request, *outcome.probe);
   if (outcome.release) {
     store_->release(*outcome.release, now(), [this](const auto& result) {
       if (result) return;
@@ -226,7 +243,7 @@ void Server::execute(const Served& served, const dhcp::Message& request,
     bool failed = false;
   };
   auto pending = std::make_shared<Pending>(
-      Pending{std::move(replyLine), served.choice.name, encodeLimitsFor(request),
+      Pending{std::move(replyLine), arrival.interface, encodeLimitsFor(request),
               std::move(*outcome.reply), outcome.destination, outcome.commits.size(), false});
   if (pending->waiting == 0) {
     logger_.info("{}", pending->logLine);
@@ -269,6 +286,67 @@ void Server::fromJournal(std::function<void()> work) {
     if (!*alive) return;
     for (auto& report : ready) report();
   });
+}
+
+void Server::startProbe(const engine::Arrival& arrival, const dhcp::Message& request,
+                        const engine::Probe& probe) {
+  const std::uint32_t address = probe.address.value();
+  const std::uint16_t sequence = ++nextSequence_;
+  if (!icmp_) {
+    // No ICMP socket: settled at once, from the loop (not from inside this call).
+    probes_.insert_or_assign(address, PendingProbe{probe, arrival, request, sequence, nullptr});
+    asio::post(io_, [this, alive = alive_, address, sequence] {
+      if (*alive) settleProbe(address, sequence, engine::ProbeResult::Silent);
+    });
+    return;
+  }
+  if (auto sent = icmp_->sendEcho(probe.address, sequence); !sent) {
+    // ISC logs the failure and still waits ping-timeout before it offers.
+    logger_.error("icmp_echorequest {}: {}", probe.address.toString(), sent.error().message());
+  }
+  auto timer = std::make_unique<asio::steady_timer>(io_, probe.timeout);
+  timer->async_wait([this, alive = alive_, address, sequence](auto error) {
+    if (error || !*alive) return;
+    settleProbe(address, sequence, engine::ProbeResult::Silent);
+  });
+  // A probe still listed for this address is stale (its offer was given up): replaced.
+  probes_.insert_or_assign(address,
+                           PendingProbe{probe, arrival, request, sequence, std::move(timer)});
+}
+
+void Server::readEchoReplies() {
+  icmpStream_->async_wait(StreamDescriptor::wait_read, [this, alive = alive_](auto error) {
+    if (error || !*alive) return;
+    for (int i = 0; i < 64; ++i) {
+      auto reply = icmp_->receive();
+      if (!reply) {
+        logger_.error("icmp_echoreply: {}", reply.error().message());
+        break;
+      }
+      if (!*reply) break;
+      auto pending = probes_.find((*reply)->source.value());
+      if (pending == probes_.end() || !icmp_->ours(**reply) ||
+          (*reply)->sequence != pending->second.sequence) {
+        // ISC's debug line; a forged reply must not cost more than a lookup.
+        logger_.debug("unexpected ICMP Echo Reply from {}", (*reply)->source.toString());
+        continue;
+      }
+      settleProbe(pending->first, pending->second.sequence, engine::ProbeResult::Answered);
+    }
+    readEchoReplies();
+  });
+}
+
+void Server::settleProbe(std::uint32_t address, std::uint16_t sequence,
+                         engine::ProbeResult result) {
+  auto found = probes_.find(address);
+  if (found == probes_.end() || found->second.sequence != sequence) return;
+  PendingProbe pending = std::move(found->second);
+  probes_.erase(found);
+  if (pending.timer) pending.timer->cancel();
+  engine::Engine engine(*config_, *store_, offers_);
+  auto outcome = engine.probed(pending.request, pending.arrival, pending.probe, result, now());
+  execute(pending.arrival, pending.request, std::move(outcome));
 }
 
 void Server::send(const std::string& interface, const dhcp::EncodeLimits& limits,

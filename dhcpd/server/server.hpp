@@ -20,6 +20,7 @@
 #include "common/log/logger.hpp"
 #include "dhcpd/engine/config_model.hpp"
 #include "dhcpd/engine/engine.hpp"
+#include "dhcpd/io/icmp_socket.hpp"
 #include "dhcpd/io/interfaces.hpp"
 #include "dhcpd/io/link_monitor.hpp"
 #include "dhcpd/io/packet_socket.hpp"
@@ -59,7 +60,13 @@ class Server {
   void onFrame(Served& served, std::span<const std::uint8_t> frame);
   void watchLinks();
   void scheduleExpiry();
-  void execute(const Served& served, const dhcp::Message& request, engine::Outcome outcome);
+  void execute(const engine::Arrival& arrival, const dhcp::Message& request,
+               engine::Outcome outcome);
+  // ping-check: one echo out per probe, settled by its reply or its timer, never by blocking.
+  void startProbe(const engine::Arrival& arrival, const dhcp::Message& request,
+                  const engine::Probe& probe);
+  void readEchoReplies();
+  void settleProbe(std::uint32_t address, std::uint16_t sequence, engine::ProbeResult result);
   void send(const std::string& interface, const dhcp::EncodeLimits& limits,
             const dhcp::Message& reply, const engine::Destination& destination);
   // Runs `work` on the loop. The journal reports each commit on its own thread, several per
@@ -83,6 +90,17 @@ class Server {
     std::vector<std::function<void()>> waiting;
   };
   std::shared_ptr<JournalReports> journalReports_ = std::make_shared<JournalReports>();
+  struct PendingProbe {
+    engine::Probe probe;
+    engine::Arrival arrival;
+    dhcp::Message request;  // the DISCOVER that asked; its OFFER answers it
+    std::uint16_t sequence = 0;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
+  std::optional<io::IcmpSocket> icmp_;
+  std::unique_ptr<boost::asio::posix::stream_descriptor> icmpStream_;
+  std::map<std::uint32_t, PendingProbe> probes_;  // by probed address
+  std::uint16_t nextSequence_ = 0;
   // Shared with commit callbacks that may outlive a stop: they check it before touching us.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

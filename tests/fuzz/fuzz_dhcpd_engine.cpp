@@ -89,15 +89,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                  : net::Ipv4Address(192, 168, 0, 1)};
   world.offers.expire(world.now);
   engine::Engine engine(*world.model, world.store, world.offers);
+  auto apply = [&](const engine::Outcome& outcome) {
+    for (const auto& lease : outcome.commits) {
+      if (!inRanges(*world.model, lease.address)) std::abort();
+      world.store.commit(lease, [](const auto& result) {
+        if (!result) std::abort();
+      });
+    }
+    if (outcome.release) world.store.release(*outcome.release, world.now, [](const auto&) {});
+  };
   auto outcome = engine.handle(*request, arrival, world.now);
-
-  for (const auto& lease : outcome.commits) {
-    if (!inRanges(*world.model, lease.address)) std::abort();
-    world.store.commit(lease, [](const auto& result) {
-      if (!result) std::abort();
-    });
+  apply(outcome);
+  // ping-check: the control byte's top bit says whether somebody answered the echo. A probe
+  // that follows an abandon is left outstanding, as a client that never retries leaves it.
+  if (outcome.probe) {
+    if (outcome.reply || !inRanges(*world.model, outcome.probe->address)) std::abort();
+    outcome = engine.probed(*request, arrival, *outcome.probe,
+                            (control & 0x80) ? engine::ProbeResult::Answered
+                                             : engine::ProbeResult::Silent,
+                            world.now);
+    apply(outcome);
   }
-  if (outcome.release) world.store.release(*outcome.release, world.now, [](const auto&) {});
   if (!outcome.reply) return 0;
   const auto& reply = *outcome.reply;
   auto type = reply.messageType();

@@ -98,6 +98,14 @@ int main(int argc, char** argv) {
         message.giaddr = relay;
         message.hops = 1;
         auto outcome = engine.handle(message, arrival, now);
+        // ping-check (on unless the config says otherwise): nobody answers, as on an empty LAN.
+        if (outcome.probe) {
+          auto log = std::move(outcome.log);
+          outcome = engine.probed(message, arrival, *outcome.probe,
+                                  engine::ProbeResult::Silent, now);
+          log.insert(log.end(), outcome.log.begin(), outcome.log.end());
+          outcome.log = std::move(log);
+        }
         for (const auto& lease : outcome.commits) store.commit(lease, [](const auto&) {});
         if (outcome.release) store.release(*outcome.release, now, [](const auto&) {});
         check(model, message, outcome, counts, file);

@@ -35,13 +35,36 @@ struct Server {
   explicit Server(const std::string& text) : model(buildConfigModel(parse(text))) {
     for (const auto& range : model.allRanges()) (void)store.addRange(range);
   }
+  // As the shell on a network where nobody answers pings: a probe is settled Silent at once and
+  // the logs of both steps are joined.
   Outcome handle(const dhcp::Message& request, leases::Time now) {
+    auto outcome = handleOnce(request, now);
+    for (int i = 0; i < 4 && outcome.probe; ++i) {
+      auto log = std::move(outcome.log);
+      outcome = settle(request, *outcome.probe, ProbeResult::Silent, now);
+      log.insert(log.end(), outcome.log.begin(), outcome.log.end());
+      outcome.log = std::move(log);
+    }
+    return outcome;
+  }
+  // One call of the engine, probes left to the test.
+  Outcome handleOnce(const dhcp::Message& request, leases::Time now) {
     Engine engine(model, store, offers);
-    auto outcome = engine.handle(request, arrival, now);
+    engine.limitProbes(maxProbes);
+    return apply(engine.handle(request, arrival, now), now);
+  }
+  Outcome settle(const dhcp::Message& request, const Probe& probe, ProbeResult result,
+                 leases::Time now) {
+    Engine engine(model, store, offers);
+    engine.limitProbes(maxProbes);
+    return apply(engine.probed(request, arrival, probe, result, now), now);
+  }
+  Outcome apply(Outcome outcome, leases::Time now) {
     for (const auto& lease : outcome.commits) store.commit(lease, [](const auto&) {});
     if (outcome.release) store.release(*outcome.release, now, [](const auto&) {});
     return outcome;
   }
+  std::size_t maxProbes = kMaxOutstandingProbes;
   ConfigModel model;
   leases::MemoryLeaseStore store;
   OfferBook offers;
