@@ -10,6 +10,9 @@ namespace snowboot::dhcpd::io {
 
 namespace {
 
+constexpr int kSnapLength = 4096;
+constexpr int kRingBytes = 4 << 20;
+
 std::unexpected<daemon::SystemError> pcapError(std::string operation, pcap* handle) {
   return std::unexpected(daemon::SystemError{std::move(operation), 0, ::pcap_geterr(handle)});
 }
@@ -28,9 +31,13 @@ daemon::SystemResult<PacketSocket> PacketSocket::open(const std::string& interfa
     ::pcap_close(handle);
     return failure;
   };
-  // A DHCP message fits in 1500 bytes, but a frame with VLAN tags or jumbo MTU must not be cut.
-  ::pcap_set_snaplen(handle, 65535);
+  // In immediate mode libpcap's ring has one fixed slot of snaplen bytes per frame, so a 65535
+  // snaplen left a 2 MB ring 32 slots: a burst of requests overflowed it while the loop sent a
+  // batch of ACKs. 4 KiB holds any DHCP request on a 1500-byte link with VLAN tags (ISC reads
+  // 1.5 KiB), and 4 MiB make ~1000 slots, tens of milliseconds of requests at full load.
+  ::pcap_set_snaplen(handle, kSnapLength);
   ::pcap_set_immediate_mode(handle, 1);
+  ::pcap_set_buffer_size(handle, kRingBytes);
   ::pcap_set_promisc(handle, settings.promiscuous ? 1 : 0);
   if (int status = ::pcap_activate(handle); status < 0) return fail("activate packet capture");
   if (::pcap_datalink(handle) != DLT_EN10MB) {
