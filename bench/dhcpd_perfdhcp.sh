@@ -29,7 +29,7 @@ step_seconds=${2:-5}
 pools=${3:-"10k 130k 8"}
 isc=/usr/sbin/dhcpd
 kea=/usr/sbin/kea-dhcp4
-ladder=(${LADDER:-100 250 500 1000 2000 4000 8000 12000 16000 20000})
+ladder=(${LADDER:-100 250 500 1000 2000 4000 6000 8000 10000 12000 14000 16000 20000})
 command -v perfdhcp >/dev/null || { echo "perfdhcp is not installed (kea-admin)" >&2; exit 1; }
 server=sb-pf-s-$$
 client=sb-pf-c-$$
@@ -52,7 +52,7 @@ for device in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9; do
 done
 ln -s /proc/self/fd "$work/dev/fd"
 mount --bind "$work/dev" /dev
-taskset -c 1 busybox syslogd -n -O /dev/null >/dev/null 2>&1 &
+taskset -c 0 busybox syslogd -n -O /dev/null >/dev/null 2>&1 &
 syslogd=$!
 for ((i = 0; i < 50; i++)); do [ -S /dev/log ] && break; sleep 0.1; done
 [ -S /dev/log ] || { echo "busybox syslogd did not create /dev/log" >&2; exit 1; }
@@ -131,23 +131,43 @@ stop_server() {
 
 cpu_seconds() { awk '{print ($14 + $15) / 100}' "/proc/$pid/stat"; }
 
-# One step: prints "rate sentDO gotDO sentRA gotRA avgDO avgRA maxRA cpu rssMB"
+link_packets() {  # link_packets: "received sent" packets of the server's interface
+  ip -n "$server" -s link show s0 2>/dev/null | awk 'f == 1 {rx = $2; f = 0} f == 2 {tx = $2; f = 0}
+    /RX:/ {f = 1} /TX:/ {f = 2} END {print rx, tx}'
+}
+
+client_overflow() {  # UDP datagrams the client namespace dropped for a full socket buffer
+  ip netns exec "$client" awk '/^Udp:/ && !header {header = 1; for (i = 1; i <= NF; i++)
+    if ($i == "RcvbufErrors") column = i; next} /^Udp:/ {print $column}' /proc/net/snmp
+}
+
+# One step: prints "rate sentDO gotDO sentRA gotRA avgDO avgRA maxRA cpu rssMB serverIn
+# serverOut clientOverflow": the last three tell the server's drops (packets that reached its
+# interface and got no reply) from perfdhcp's (replies its full socket buffer refused).
 step() {  # step NAME RATE CLIENTS
   start_server "$1" || return 1
-  local cpu0
+  local cpu0 link0
   cpu0=$(cpu_seconds)
+  link0=$(link_packets)
+  local overflow0
+  overflow0=$(client_overflow)
   ip netns exec "$client" taskset -c 1 perfdhcp -4 -l c0 -r "$2" -R "$3" -p "$step_seconds" \
     -W 1000000 10.0.0.1 >"$work/perfdhcp.out" 2>&1 || true
-  local cpu1 rss
+  local cpu1 rss link1 overflow
   cpu1=$(cpu_seconds)
+  link1=$(link_packets)
+  overflow=$(($(client_overflow) - overflow0))
   rss=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status")
   stop_server
-  awk -v rate="$2" -v cpu="$(echo "$cpu1 - $cpu0" | bc -l)" -v rss="$rss" '
+  awk -v rate="$2" -v cpu="$(echo "$cpu1 - $cpu0" | bc -l)" -v rss="$rss" \
+      -v link="$link0 $link1" -v overflow="$overflow" '
     /Statistics for: DISCOVER-OFFER/ {s = "DO"} /Statistics for: REQUEST-ACK/ {s = "RA"}
     /^sent packets/ {sent[s] = $3} /^received packets/ {got[s] = $3}
     /^avg delay/ {avg[s] = $3} /^max delay/ {max[s] = $3}
-    END {print rate, sent["DO"] + 0, got["DO"] + 0, sent["RA"] + 0, got["RA"] + 0,
-               avg["DO"] + 0, avg["RA"] + 0, max["RA"] + 0, cpu, rss}' "$work/perfdhcp.out"
+    END {split(link, l, " ")
+         print rate, sent["DO"] + 0, got["DO"] + 0, sent["RA"] + 0, got["RA"] + 0,
+               avg["DO"] + 0, avg["RA"] + 0, max["RA"] + 0, cpu, rss, l[3] - l[1], l[4] - l[2],
+               overflow}' "$work/perfdhcp.out"
 }
 
 # The ladder for one server and pool: prints the best passing step (or "none").
@@ -155,7 +175,9 @@ climb() {  # climb NAME CLIENTS
   local best=none rate line
   for rate in "${ladder[@]}"; do
     line=$(step "$1" "$rate" "$2") || break
-    echo "    $1 at $rate/s: $line" >&2
+    awk -v name="$1" '{printf "    %-8s %6d/s: DO %d/%d RA %d/%d, server answered %d of %d " \
+      "packets, perfdhcp overflowed %d, %.2f CPU-s\n", name, $1, $3, $2, $5, $4, $12, $11,
+      $13, $9}' <<<"$line" >&2
     if ! awk '{exit !($2 > 0 && $3 >= 0.99 * $2 && $4 > 0 && $5 >= 0.99 * $4)}' <<<"$line"; then
       break
     fi
