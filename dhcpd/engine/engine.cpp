@@ -62,6 +62,7 @@ struct Engine::Client {
   const Subnet* subnet = nullptr;         // where the client is (by giaddr or interface)
   std::vector<const Subnet*> shared;      // its shared network
   PacketContext context;
+  std::vector<MatchedClass> classes;  // in classification order
   std::string mac;    // for the log
   std::string from;   // "52:54:00:00:00:01 (name)"
   std::string via;    // "s0" or the relay's address
@@ -108,9 +109,7 @@ Effective resolveScopes(const ConfigModel& config, const ScopeChain& chain, cons
   };
   if (chain.empty()) run(config.global);
   for (const auto* list : chain) run(list);
-  for (const auto& decl : config.classes) {
-    if (context.classes.contains(decl.name)) run(decl.body);
-  }
+  for (const auto* list : context.classScopes) run(list);
   if (host) {
     for (const auto* list : host->chain) run(list);
   }
@@ -190,11 +189,7 @@ Outcome Engine::handle(const dhcp::Message& request, const Arrival& arrival, lea
   client.context.packet = &request;
   client.context.catalogue = &config_.source->catalogue;
   client.context.known = client.host != nullptr;
-  for (const auto& decl : config_.classes) {
-    if (decl.match && evaluateBoolean(*decl.match, client.context).value_or(false)) {
-      client.context.classes.insert(decl.name);
-    }
-  }
+  client.classes = classify(config_, client.context);
   auto locator = request.giaddr.isAny() ? arrival.serverAddress : request.giaddr;
   client.subnet = config_.subnetFor(locator);
   if (client.subnet) client.shared = config_.sharedWith(*client.subnet);
@@ -381,6 +376,43 @@ Lease makeLease(net::Ipv4Address address, const leases::HardwareAddress& hardwar
 
 }  // namespace
 
+Engine::Billing Engine::billing(const Client& client,
+                                std::optional<net::Ipv4Address> address) const {
+  Billing out;
+  if (!config_.billing) return out;
+  if (auto current = address ? billing_.billedTo(*address) : std::nullopt) {
+    // Still in the class it is billed to: it stays there. Otherwise ISC unbills it first.
+    for (const auto& matched : client.classes) {
+      if (matched.billingKey() == *current) {
+        out.key = current;
+        return out;
+      }
+    }
+  }
+  bool limited = false;
+  for (const auto& matched : client.classes) {
+    if (matched.decl->leaseLimit == 0) continue;
+    limited = true;
+    auto key = matched.billingKey();
+    if (billing_.count(key) < matched.decl->leaseLimit) {
+      out.key = std::move(key);
+      return out;
+    }
+    out.last = matched.decl->name;
+  }
+  out.refused = limited;
+  return out;
+}
+
+namespace {
+
+std::string billingRefusal(const std::string& last) {
+  return fmt::format(
+      ": no available billing: lease limit reached in all matching classes (last: '{}')", last);
+}
+
+}  // namespace
+
 Outcome Engine::discover(const Client& client, leases::Time now) {
   Outcome outcome;
   const auto& request = *client.request;
@@ -419,6 +451,11 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
       }
     }
     if (!pool) {
+      // A new lease needs room in a limited class: refuse before holding an address for it.
+      if (auto bill = billing(client, std::nullopt); bill.refused) {
+        outcome.log.back() += billingRefusal(bill.last);
+        return outcome;
+      }
       std::vector<leases::AddressRange> ranges;
       const Pool* first = nullptr;
       for (const auto* subnet : client.shared) {
@@ -453,6 +490,12 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
   if (!client.host && denied(effective, "unknown-clients")) {
     outcome.log.back() += ": unknown client";
     return outcome;
+  }
+  if (pool) {
+    if (auto bill = billing(client, plan.yiaddr); bill.refused) {
+      outcome.log.back() += billingRefusal(bill.last);
+      return outcome;
+    }
   }
   plan.leaseTime = leaseTime(request, effective);
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
@@ -560,14 +603,29 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     outcome.log.back() += ": booting disallowed";
     return outcome;
   }
+  Billing bill;
+  if (!fixed) {
+    bill = billing(client, address);
+    if (bill.refused) {
+      outcome.log.back() += billingRefusal(bill.last);
+      return outcome;
+    }
+  }
   plan.leaseTime = leaseTime(request, effective);
   if (fixed) plan.leaseTime = effective.number("default-lease-time").value_or(kDefaultLeaseTime);
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
   outcome.destination = replyDestination(request, *outcome.reply);
   if (!fixed) {
     offers_.forget(address);
-    outcome.commits.push_back(makeLease(address, client.hardware, client.uid, request, now,
-                                        *plan.leaseTime, BindingState::Active));
+    auto lease = makeLease(address, client.hardware, client.uid, request, now, *plan.leaseTime,
+                           BindingState::Active);
+    if (bill.key) {
+      billing_.bill(address, *bill.key);
+      lease.extraStatements.push_back(billingStatement(*bill.key));
+    } else {
+      billing_.unbill(address);
+    }
+    outcome.commits.push_back(std::move(lease));
   }
   outcome.log.push_back(
       fmt::format("DHCPACK on {} to {} via {}", address.toString(), client.from, client.via));
@@ -592,6 +650,7 @@ Outcome Engine::decline(const Client& client, leases::Time now) {
     abandoned.uid.clear();
     abandoned.clientHostname.reset();
     outcome.commits.push_back(abandoned);
+    billing_.unbill(address);
     outcome.log.push_back(fmt::format("Abandoning IP address {}: declined.", address.toString()));
     status = "abandoned";
   } else {
@@ -607,7 +666,10 @@ Outcome Engine::release(const Client& client) {
   const auto& request = *client.request;
   auto lease = store_.findByAddress(request.ciaddr);
   bool found = lease && client.owns(*lease) && lease->state == BindingState::Active;
-  if (found) outcome.release = request.ciaddr;
+  if (found) {
+    outcome.release = request.ciaddr;
+    billing_.unbill(request.ciaddr);
+  }
   outcome.log.push_back(fmt::format("DHCPRELEASE of {} from {} via {} ({})",
                                     request.ciaddr.toString(), client.from, client.via,
                                     found ? "found" : "not found"));
@@ -688,6 +750,14 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
     outcome.log.back() += ": BOOTP from dynamic client and no dynamic leases";
     return outcome;
   }
+  Billing bill;
+  if (pool) {
+    bill = billing(client, plan.yiaddr);
+    if (bill.refused) {
+      outcome.log.back() += billingRefusal(bill.last);
+      return outcome;
+    }
+  }
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, true);
   outcome.destination = replyDestination(request, *outcome.reply);
   if (pool) {
@@ -697,6 +767,10 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
     auto length = effective.number("dynamic-bootp-lease-length");
     lease.ends = length ? now + std::chrono::seconds(*length) : leases::kNever;
     lease.bootp = true;
+    if (bill.key) {
+      billing_.bill(plan.yiaddr, *bill.key);
+      lease.extraStatements.push_back(billingStatement(*bill.key));
+    }
     outcome.commits.push_back(lease);
   }
   outcome.log.push_back(

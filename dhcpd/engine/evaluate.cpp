@@ -21,7 +21,27 @@ std::optional<std::uint8_t> dhcpCode(std::string_view spaceName, const PacketCon
   return static_cast<std::uint8_t>(definition->code);
 }
 
+// `option agent.circuit-id`: a sub-option of the relay agent information (82) the packet carries.
+std::optional<std::string> agentOption(std::string_view name, const PacketContext& context) {
+  if (!context.catalogue || !context.packet) return std::nullopt;
+  const auto* definition = context.catalogue->find("agent", name);
+  const auto* agent = context.packet->options.find(82);
+  if (!definition || !agent) return std::nullopt;
+  const auto& data = agent->data;
+  for (std::size_t at = 0; at + 2 <= data.size();) {
+    std::size_t length = data[at + 1];
+    if (at + 2 + length > data.size()) return std::nullopt;  // cut short: ISC drops it too
+    if (data[at] == definition->code) {
+      return std::string(data.begin() + static_cast<std::ptrdiff_t>(at + 2),
+                         data.begin() + static_cast<std::ptrdiff_t>(at + 2 + length));
+    }
+    at += 2 + length;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> packetOption(std::string_view spaceName, const PacketContext& context) {
+  if (spaceName.substr(0, 6) == "agent.") return agentOption(spaceName.substr(6), context);
   auto code = dhcpCode(spaceName, context);
   if (!code || !context.packet) return std::nullopt;
   const auto* option = context.packet->options.find(*code);
@@ -146,6 +166,9 @@ std::optional<bool> evaluateBoolean(const Expression& expression, const PacketCo
   const auto& ops = expression.operands;
   switch (expression.kind) {
     case Expression::Kind::Exists: {
+      if (expression.text.starts_with("agent.")) {
+        return agentOption(std::string_view(expression.text).substr(6), context).has_value();
+      }
       auto code = dhcpCode(expression.text, context);
       return code && context.packet && context.packet->options.contains(*code);
     }

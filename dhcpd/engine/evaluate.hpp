@@ -21,6 +21,8 @@ struct PacketContext {
   const dhcp::OptionCatalogue* catalogue = nullptr;
   bool known = false;                // a host declaration matches the client
   std::set<std::string> classes;     // classes the packet belongs to
+  // The matched classes' statement lists in the order they run (see classify.hpp).
+  std::vector<const std::vector<conf::Statement>*> classScopes;
 };
 
 // What a chain of scopes says for one packet.

@@ -52,6 +52,7 @@ std::optional<std::string> Server::start() {
   store_ = std::move(*store);
   for (const auto& problem : load.errors) logger_.error("{}", problem.message);
   for (const auto& note : load.notes) logger_.info("{}", note);
+  rebuildBilling();
 
   auto udp = io::UdpSocket::open(settings_.serverPort);
   if (!udp) return "Can't bind to dhcp address: " + udp.error().message();
@@ -102,6 +103,18 @@ void Server::replaceConfig(std::shared_ptr<const engine::ConfigModel> config) {
   }
   config_ = std::move(config);
   refreshInterfaces();
+}
+
+// The leases a class with `lease limit` holds are the active ones whose record says so
+// (`billing class "name";`, as ISC writes it too).
+void Server::rebuildBilling() {
+  billing_.clear();
+  store_->memory().forEachLease([this](const leases::Lease& lease) {
+    if (lease.state != leases::BindingState::Active) return;
+    for (const auto& statement : lease.extraStatements) {
+      if (auto key = engine::parseBillingStatement(statement)) billing_.bill(lease.address, *key);
+    }
+  });
 }
 
 void Server::refreshInterfaces() {
@@ -177,7 +190,7 @@ void Server::onFrame(Served& served, std::span<const std::uint8_t> frame) {
                   udp->header.sourceAddress.toString(), dhcp::toString(request.error().code));
     return;
   }
-  engine::Engine engine(*config_, *store_, offers_);
+  engine::Engine engine(*config_, *store_, offers_, billing_);
   engine::Arrival arrival{served.choice.name, served.choice.address};
   auto outcome = engine.handle(*request, arrival, now());
   execute(served, *request, std::move(outcome));
@@ -318,7 +331,10 @@ void Server::scheduleExpiry() {
   expiryTimer_.expires_after(kExpiryInterval);
   expiryTimer_.async_wait([this, alive = alive_](auto error) {
     if (error || !*alive) return;
-    store_->expire(now());
+    // An ended lease no longer counts against its class's `lease limit`.
+    for (const auto& lease : store_->expire(now())) {
+      if (lease.state != leases::BindingState::Active) billing_.unbill(lease.address);
+    }
     offers_.expire(now());
     scheduleExpiry();
   });

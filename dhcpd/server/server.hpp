@@ -52,6 +52,7 @@ class Server {
     std::unique_ptr<boost::asio::posix::stream_descriptor> stream;
   };
 
+  void rebuildBilling();
   void refreshInterfaces();
   void readFrames(Served& served);
   void onFrame(Served& served, std::span<const std::uint8_t> frame);
@@ -68,6 +69,7 @@ class Server {
   std::shared_ptr<const engine::ConfigModel> config_;
   std::unique_ptr<leases::FileLeaseStore> store_;
   engine::OfferBook offers_;
+  engine::BillingBook billing_;  // `lease limit`: which class each lease is billed to
   std::optional<io::UdpSocket> udp_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> udpStream_;
   std::optional<io::LinkMonitor> monitor_;

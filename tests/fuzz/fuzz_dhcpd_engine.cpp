@@ -64,6 +64,7 @@ struct World {
   std::unique_ptr<engine::ConfigModel> model;
   leases::MemoryLeaseStore store;
   engine::OfferBook offers;
+  engine::BillingBook billing;
   leases::Time now{std::chrono::seconds(1'700'000'000)};
 };
 
@@ -88,7 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   engine::Arrival arrival{"s0", (control & 0x40) ? net::Ipv4Address(172, 16, 0, 1)
                                                  : net::Ipv4Address(192, 168, 0, 1)};
   world.offers.expire(world.now);
-  engine::Engine engine(*world.model, world.store, world.offers);
+  engine::Engine engine(*world.model, world.store, world.offers, world.billing);
   auto outcome = engine.handle(*request, arrival, world.now);
 
   for (const auto& lease : outcome.commits) {

@@ -36,7 +36,7 @@ struct Server {
     for (const auto& range : model.allRanges()) (void)store.addRange(range);
   }
   Outcome handle(const dhcp::Message& request, leases::Time now) {
-    Engine engine(model, store, offers);
+    Engine engine(model, store, offers, billing);
     auto outcome = engine.handle(request, arrival, now);
     for (const auto& lease : outcome.commits) store.commit(lease, [](const auto&) {});
     if (outcome.release) store.release(*outcome.release, now, [](const auto&) {});
@@ -45,6 +45,7 @@ struct Server {
   ConfigModel model;
   leases::MemoryLeaseStore store;
   OfferBook offers;
+  BillingBook billing;
   Arrival arrival{"s0", net::Ipv4Address(192, 168, 0, 1)};
 };
 
