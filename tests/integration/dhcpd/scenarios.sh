@@ -86,4 +86,26 @@ run_scenarios() {
     --timeout-ms 1500
   exchange deny-unknown-known --type discover --mac 52:54:00:00:00:c1 --xid 0x1011
   stop_server
+
+  start_server "$conf_dir/dhcpd-classes.conf"
+  exchange class-subclass-allowed --type discover --mac 52:54:00:00:00:d1 --xid 0x1020 \
+    --option 55:$prl
+  exchange class-subclass-own-body --type discover --mac 52:54:00:00:00:d2 --xid 0x1021 \
+    --option 55:$prl
+  exchange class-not-member --type discover --mac 52:54:00:00:00:d3 --xid 0x1022 \
+    --option 55:$prl
+  exchange class-first-wins --type discover --mac 52:54:00:00:00:d4 --xid 0x1023 \
+    --text-option 60:order --option 55:$prl
+  # 82 = circuit-id (1) "port-1" / "port-2", as a relay agent adds it.
+  local port1=0106706f72742d31 port2=0106706f72742d32
+  exchange class-spawn-offer --type discover --mac 52:54:00:00:00:e1 --xid 0x1024 \
+    --giaddr 10.99.0.1 --to 192.168.0.1 --option 82:$port1 --option 55:$prl
+  exchange class-spawn-ack --type request --mac 52:54:00:00:00:e1 --xid 0x1024 \
+    --requested "$last_yiaddr" --server-id 192.168.0.1 --giaddr 10.99.0.1 --to 192.168.0.1 \
+    --option 82:$port1 --option 55:$prl
+  exchange class-spawn-limit-reached --type discover --mac 52:54:00:00:00:e2 --xid 0x1025 \
+    --giaddr 10.99.0.1 --to 192.168.0.1 --option 82:$port1 --option 55:$prl --timeout-ms 1500
+  exchange class-spawn-other-port --type discover --mac 52:54:00:00:00:e2 --xid 0x1026 \
+    --giaddr 10.99.0.1 --to 192.168.0.1 --option 82:$port2 --option 55:$prl
+  stop_server
 }
