@@ -18,6 +18,7 @@
 #include "dhcpd/conf/checker.hpp"
 #include "dhcpd/conf/parser.hpp"
 #include "dhcpd/conf/resolve.hpp"
+#include "dhcpd/engine/lease_hostnames.hpp"
 #include "dhcpd/engine/config_model.hpp"
 #include "dhcpd/leases/file_store.hpp"
 #include "dhcpd/server/server.hpp"
@@ -86,6 +87,19 @@ std::expected<snowboot::net::Ipv4Address, std::string> resolveIpv4(std::string_v
   return address;
 }
 
+// The name of an address, as ISC's gethostbyaddr() finds it (/etc/hosts, then DNS PTR).
+std::optional<std::string> reverseLookup(snowboot::net::Ipv4Address address) {
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  in.sin_addr.s_addr = htonl(address.value());
+  char name[NI_MAXHOST];
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&in), sizeof in, name, sizeof name, nullptr,
+                  0, NI_NAMEREQD) != 0) {
+    return std::nullopt;
+  }
+  return std::string(name);
+}
+
 // `dhcpd -T`: like ISC, a damaged record is reported but only an unreadable file fails.
 int checkLeaseFile(const CommandLine& line) {
   const auto check = snowboot::dhcpd::leases::checkLeaseFile(line.leaseFile);
@@ -109,7 +123,13 @@ std::shared_ptr<const engine::ConfigModel> loadModel(const CommandLine& line) {
     return nullptr;
   }
   std::shared_ptr<const conf::ParseResult> parsed(std::move(config));
-  return std::make_shared<const engine::ConfigModel>(engine::buildConfigModel(parsed));
+  auto model = engine::buildConfigModel(parsed);
+  auto names = engine::resolveLeaseHostnames(model, reverseLookup);
+  if (names.skipped > 0) {
+    std::cerr << "get-lease-hostnames: only the first " << names.looked
+              << " addresses were looked up; " << names.skipped << " get no host name\n";
+  }
+  return std::make_shared<const engine::ConfigModel>(std::move(model));
 }
 
 int serve(const CommandLine& line) {

@@ -70,6 +70,9 @@ struct ConfigModel {
   std::vector<Subnet> subnets;
   std::vector<Host> hosts;
   std::vector<ClassDecl> classes;
+  // get-lease-hostnames: the names of addresses, looked up when the configuration is loaded
+  // (lease_hostnames.hpp).
+  std::map<net::Ipv4Address, std::string> leaseHostnames;
   bool billing = false;  // a class has `lease limit` (ISC's have_billing_classes)
   // `option NAME code N = encapsulate SPACE;`: SPACE -> N (its sub-options are sent inside N).
   std::map<std::string, std::uint8_t, std::less<>> encapsulations;

@@ -117,6 +117,39 @@ Effective resolveScopes(const ConfigModel& config, const ScopeChain& chain, cons
   return effective;
 }
 
+// `get-lease-hostnames on;`: option 12 is the address's DNS name unless a host name is already
+// set (by `option host-name` or use-host-decl-names), as ISC's ack_lease.
+void addLeaseHostname(const ConfigModel& config, Effective& effective, net::Ipv4Address address,
+                      std::vector<std::string>& log) {
+  if (!isOn(effective, "get-lease-hostnames") ||
+      effective.options.contains(dhcp::option::kHostName)) {
+    return;
+  }
+  auto name = config.leaseHostnames.find(address);
+  if (name == config.leaseHostnames.end()) {
+    log.push_back(fmt::format("No hostname for {}", address.toString()));
+    return;
+  }
+  // ISC sends the name with its terminating NUL (make_const_data of strlen + 1 bytes).
+  auto& data = effective.options[dhcp::option::kHostName];
+  data.assign(name->second.begin(), name->second.end());
+  data.push_back(0);
+}
+
+// ISC's release_lease as dhcpd.leases records a DHCPRELEASE (see MemoryLeaseStore::release).
+Lease releasedCopy(Lease lease, leases::Time now) {
+  lease.state = BindingState::Free;
+  lease.nextState.reset();
+  lease.rewindState.reset();
+  lease.ends = now;
+  lease.tstp = now;
+  lease.variables.clear();
+  lease.clientHostname.reset();
+  std::erase_if(lease.extraStatements,
+                [](const std::string& statement) { return statement.starts_with("billing "); });
+  return lease;
+}
+
 bool poolPermits(const Pool& pool, const PacketContext& context, bool bootp) {
   if (bootp && !pool.dynamicBootp) return false;
   bool anyAllow = false;
@@ -498,6 +531,7 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
     }
   }
   plan.leaseTime = leaseTime(request, effective);
+  addLeaseHostname(config_, effective, plan.yiaddr, outcome.log);
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
   outcome.destination = replyDestination(request, *outcome.reply);
   outcome.log.push_back(fmt::format("DHCPOFFER on {} to {} via {}", plan.yiaddr.toString(),
@@ -613,8 +647,12 @@ Outcome Engine::request(const Client& client, leases::Time now) {
   }
   plan.leaseTime = leaseTime(request, effective);
   if (fixed) plan.leaseTime = effective.number("default-lease-time").value_or(kDefaultLeaseTime);
+  addLeaseHostname(config_, effective, address, outcome.log);
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
   outcome.destination = replyDestination(request, *outcome.reply);
+  if (isOn(effective, "one-lease-per-client")) {
+    releaseOtherLeases(client, address, fixed, now, outcome);
+  }
   if (!fixed) {
     offers_.forget(address);
     auto lease = makeLease(address, client.hardware, client.uid, request, now, *plan.leaseTime,
@@ -630,6 +668,47 @@ Outcome Engine::request(const Client& client, leases::Time now) {
   outcome.log.push_back(
       fmt::format("DHCPACK on {} to {} via {}", address.toString(), client.from, client.via));
   return outcome;
+}
+
+// `one-lease-per-client on;` (ISC's ack_lease, DHCPREQUEST only): the client's other active
+// leases are released. ISC finds them by the identity the ACKed lease carries before the ACK:
+// the client identifier, else (or for a declared host without one under `duplicates off`) the
+// hardware address. A lease records its client when it is offered or ACKed; an address never
+// offered to the client (an INIT-REBOOT for a fresh one) knows nobody, so nothing is released;
+// a fixed address carries its host's identity.
+void Engine::releaseOtherLeases(const Client& client, net::Ipv4Address keep, bool fixed,
+                                leases::Time now, Outcome& outcome) {
+  std::string uid;
+  leases::HardwareAddress hardware;
+  if (fixed) {
+    uid = client.host->clientId;
+    if (client.host->hardware) hardware = *client.host->hardware;
+  } else if (offers_.holder(keep, now) == client.key()) {
+    uid = client.uid;
+    hardware = client.hardware;
+  } else if (auto lease = store_.findByAddress(keep)) {
+    uid = lease->uid;
+    hardware = lease->hardware;
+  }
+  std::vector<Lease> others;
+  if (!uid.empty()) others = store_.findByClientId(uid);
+  bool byHardware = uid.empty();
+  if (!byHardware && client.host && client.host->clientId.empty()) {
+    auto effective = resolveScopes(config_, {}, client.host, client.context);
+    auto duplicates = effective.text("duplicates");
+    byHardware = duplicates && (*duplicates == "off" || *duplicates == "false");
+  }
+  if (byHardware && !hardware.empty()) {
+    auto more = store_.findByHardware(hardware);
+    others.insert(others.end(), more.begin(), more.end());
+  }
+  std::set<net::Ipv4Address> released;
+  for (const auto& lease : others) {
+    if (lease.address == keep || lease.state != BindingState::Active) continue;
+    if (!released.insert(lease.address).second) continue;
+    billing_.unbill(lease.address);
+    outcome.commits.push_back(releasedCopy(lease, now));
+  }
 }
 
 Outcome Engine::decline(const Client& client, leases::Time now) {
@@ -758,6 +837,7 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
       return outcome;
     }
   }
+  addLeaseHostname(config_, effective, plan.yiaddr, outcome.log);
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, true);
   outcome.destination = replyDestination(request, *outcome.reply);
   if (pool) {

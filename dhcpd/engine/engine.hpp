@@ -54,6 +54,8 @@ class Engine {
   Outcome release(const Client& client);
   Outcome inform(const Client& client);
   Outcome bootp(const Client& client, leases::Time now);
+  void releaseOtherLeases(const Client& client, net::Ipv4Address keep, bool fixed,
+                          leases::Time now, Outcome& outcome);
 
   // ISC's billing for `lease limit` (dhcp.c ack_lease): the class a lease on `address` (none:
   // a fresh one) is billed to, or that every limited class the client is in is full.
