@@ -248,10 +248,14 @@ ConfigModel buildConfigModel(std::shared_ptr<const conf::ParseResult> parsed) {
 }
 
 const Subnet* ConfigModel::subnetFor(net::Ipv4Address address) const {
+  // ISC's enter_subnet keeps the narrowest subnet first and puts a later declaration of the
+  // same network before an earlier one: a subnet declared twice is served as its last
+  // declaration says, and the earlier one's ranges are never reached (checked against ISC by the
+  // repeated-subnet-* scenarios).
   const Subnet* best = nullptr;
   for (const auto& subnet : subnets) {
     if (subnet.network.contains(address) &&
-        (!best || subnet.network.prefixLength() > best->network.prefixLength())) {
+        (!best || subnet.network.prefixLength() >= best->network.prefixLength())) {
       best = &subnet;
     }
   }

@@ -77,7 +77,8 @@ struct ConfigModel {
   // `option NAME code N = encapsulate SPACE;`: SPACE -> N (its sub-options are sent inside N).
   std::map<std::string, std::uint8_t, std::less<>> encapsulations;
 
-  // The subnet holding `address`, most specific first.
+  // The subnet holding `address`, most specific first; of two declarations of one network, the
+  // later (as ISC).
   const Subnet* subnetFor(net::Ipv4Address address) const;
   // Subnets of the same shared network as `subnet` (itself first).
   std::vector<const Subnet*> sharedWith(const Subnet& subnet) const;

@@ -164,4 +164,14 @@ run_scenarios() {
   exchange one-lease-freed --type discover --mac 52:54:00:00:00:c2 --xid 0x1045 \
     --option 55:$prl --timeout-ms 1500
   stop_server
+
+  start_server "$conf_dir/dhcpd-repeated-subnet.conf"
+  exchange repeated-subnet-offer --type discover --mac 52:54:00:00:00:9a --xid 0x1050 \
+    --option 55:$prl
+  # Asking for an address of the other declaration's range shows whether it is served.
+  exchange repeated-subnet-other-range --type discover --mac 52:54:00:00:00:9b --xid 0x1051 \
+    --requested 192.168.0.105 --option 55:$prl
+  exchange repeated-subnet-other-request --type request --mac 52:54:00:00:00:9c --xid 0x1052 \
+    --requested 192.168.0.106 --option 55:$prl --timeout-ms 1500
+  stop_server
 }

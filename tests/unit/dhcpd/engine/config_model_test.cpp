@@ -189,3 +189,28 @@ subnet 192.168.0.0 netmask 255.255.255.0 {
         std::vector<std::uint8_t>{208, 4, 0xf1, 0x00, 0x74, 0x7e});
   CHECK(outcome.reply->options.find(224)->data == std::vector<std::uint8_t>{'x'});
 }
+
+TEST_CASE("a subnet declared twice is served as its last declaration, as ISC", "[engine]") {
+  Server server(R"(
+authoritative;
+subnet 192.168.0.0 netmask 255.255.255.0 {
+  range 192.168.0.100 192.168.0.109;
+  option domain-name "first.test";
+}
+subnet 192.168.0.0 netmask 255.255.255.0 {
+  range 192.168.0.120 192.168.0.129;
+  option domain-name "second.test";
+}
+subnet 192.168.0.0 netmask 255.255.255.128 { }
+)");
+  CHECK(server.model.subnetFor(net::Ipv4Address(192, 168, 0, 200)) == &server.model.subnets[1]);
+  // The narrower subnet still comes first for its addresses.
+  CHECK(server.model.subnetFor(net::Ipv4Address(192, 168, 0, 5)) == &server.model.subnets[2]);
+  server.arrival.serverAddress = net::Ipv4Address(192, 168, 0, 200);
+  auto asked = discover(1);
+  asked.options.set(dhcp::option::kRequestedAddress, {192, 168, 0, 105});
+  auto offer = server.handle(asked, kNow);
+  REQUIRE(offer.reply);
+  CHECK(offer.reply->yiaddr == net::Ipv4Address(192, 168, 0, 120));
+  CHECK(optionText(*offer.reply, 15) == "second.test");
+}
