@@ -45,6 +45,7 @@ std::optional<std::string> Server::start() {
   leases::FileLeaseStore::Options options;
   options.path = settings_.leaseFile;
   options.ranges = config_->allRanges();
+  options.dropOutsideRanges = true;
   leases::FileStoreLoad load;
   auto store = leases::FileLeaseStore::open(options, now(), &load);
   if (!store) return "Can't open lease database " + settings_.leaseFile + ": " +
@@ -94,12 +95,37 @@ void Server::stop() {
 
 void Server::replaceConfig(std::shared_ptr<const engine::ConfigModel> config) {
   auto old = config_->allRanges();
-  for (const auto& range : config->allRanges()) {
+  auto next = config->allRanges();
+  // Ranges the new configuration no longer has go first (a shrunk range is removed, then added
+  // again smaller); their leases are dropped as ISC would drop them on a restart.
+  bool removed = false;
+  for (const auto& range : old) {
+    if (std::find(next.begin(), next.end(), range) != next.end()) continue;
+    if (store_->removeRange(range)) {
+      removed = true;
+      logger_.info("range {} {} is no longer served", range.first.toString(),
+                   range.last.toString());
+    }
+  }
+  for (const auto& range : next) {
     if (std::find(old.begin(), old.end(), range) != old.end()) continue;
     if (auto added = store_->addRange(range); !added) {
       logger_.error("range {} {} not served: {}", range.first.toString(), range.last.toString(),
                     added.error().detail);
     }
+  }
+  if (removed) {
+    for (const auto& lease : store_->dropLeasesOutsideRanges()) {
+      billing_.unbill(lease.address);
+      logger_.info("lease {}: no subnet.", lease.address.toString());
+    }
+    store_->compact([this, alive = alive_](const leases::CommitResult& result) {
+      if (result) return;
+      auto detail = result.error().detail;
+      asio::post(io_, [this, alive, detail] {
+        if (*alive) logger_.error("lease file not rewritten after reload: {}", detail);
+      });
+    });
   }
   config_ = std::move(config);
   refreshInterfaces();
