@@ -117,6 +117,15 @@ Effective resolveScopes(const ConfigModel& config, const ScopeChain& chain, cons
   return effective;
 }
 
+// The server identifier a scope sends: `option dhcp-server-identifier` when set, else the
+// receiving interface's address (ISC's get_server_source_address).
+net::Ipv4Address serverIdentifier(const Effective& effective, net::Ipv4Address interface) {
+  auto configured = effective.options.find(dhcp::option::kServerIdentifier);
+  if (configured == effective.options.end() || configured->second.size() != 4) return interface;
+  const auto& d = configured->second;
+  return net::Ipv4Address(d[0], d[1], d[2], d[3]);
+}
+
 // `get-lease-hostnames on;`: option 12 is the address's DNS name unless a host name is already
 // set (by `option host-name` or use-host-decl-names), as ISC's ack_lease.
 void addLeaseHostname(const ConfigModel& config, Effective& effective, net::Ipv4Address address,
@@ -344,13 +353,8 @@ dhcp::Message buildReply(const ConfigModel& config, const dhcp::Message& request
   }
   if (!bootp) {
     reply.options.set(dhcp::option::kMessageType, {static_cast<std::uint8_t>(plan.type)});
-    auto serverId = arrival.serverAddress;
-    if (auto configured = options.find(dhcp::option::kServerIdentifier);
-        configured != options.end() && configured->second.size() == 4) {
-      const auto& d = configured->second;
-      serverId = net::Ipv4Address(d[0], d[1], d[2], d[3]);
-    }
-    reply.options.set(dhcp::option::kServerIdentifier, addressBytes(serverId));
+    reply.options.set(dhcp::option::kServerIdentifier,
+                      addressBytes(serverIdentifier(effective, arrival.serverAddress)));
     if (plan.leaseTime) reply.options.set(dhcp::option::kLeaseTime, numberBytes(*plan.leaseTime));
   }
   auto skip = [&](std::uint8_t code) {
@@ -550,17 +554,19 @@ Outcome Engine::request(const Client& client, leases::Time now) {
   line += fmt::format(" from {} via {}", client.from, client.via);
   outcome.log.push_back(line);
 
-  if (serverId && *serverId != client.arrival->serverAddress) {
-    // The client chose another server: nothing to say.
-    outcome.log.back() += ": not our server";  // ISC logs nothing more; keep it traceable
-    return outcome;
-  }
-  // The scopes that decide `authoritative` for a NAK: the client's network.
+  // The scopes that decide `authoritative` and the server identifier for a NAK: the client's
+  // network.
   Effective networkScope;
   if (client.subnet) {
     networkScope = resolveScopes(config_, client.subnet->chain, client.host, client.context);
   } else {
     networkScope = resolveScopes(config_, {}, client.host, client.context);
+  }
+  auto ourId = serverIdentifier(networkScope, client.arrival->serverAddress);
+  if (serverId && *serverId != ourId && *serverId != client.arrival->serverAddress) {
+    // The client chose another server: nothing to say (ISC does so with server-id-check on).
+    outcome.log.back() += ": not our server";  // ISC logs nothing more; keep it traceable
+    return outcome;
   }
   bool authoritative = networkScope.authoritative.value_or(false);
   auto nak = [&](std::string_view why) {
@@ -578,8 +584,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     reply.giaddr = request.giaddr;
     reply.chaddr = request.chaddr;
     reply.options.set(dhcp::option::kMessageType, {static_cast<std::uint8_t>(MessageType::Nak)});
-    reply.options.set(dhcp::option::kServerIdentifier,
-                      addressBytes(client.arrival->serverAddress));
+    reply.options.set(dhcp::option::kServerIdentifier, addressBytes(ourId));
     std::string text = "requested address not available";
     reply.options.set(dhcp::option::kMessage, std::vector<std::uint8_t>(text.begin(), text.end()));
     if (!request.giaddr.isAny()) {
@@ -841,11 +846,16 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, true);
   outcome.destination = replyDestination(request, *outcome.reply);
   if (pool) {
-    // ISC: a dynamic BOOTP lease never ends unless dynamic-bootp-lease-length says otherwise.
+    // ISC: a dynamic BOOTP lease never ends unless dynamic-bootp-lease-length says otherwise;
+    // dynamic-bootp-lease-cutoff (seconds since the epoch: ISC's parser takes a number, not the
+    // date its manual shows) overrides both and ends every such lease then.
     auto lease = makeLease(plan.yiaddr, client.hardware, client.uid, request, now, 0,
                            BindingState::Active);
     auto length = effective.number("dynamic-bootp-lease-length");
     lease.ends = length ? now + std::chrono::seconds(*length) : leases::kNever;
+    if (auto cutoff = effective.number("dynamic-bootp-lease-cutoff")) {
+      lease.ends = leases::Time(std::chrono::seconds(*cutoff));
+    }
     lease.bootp = true;
     if (bill.key) {
       billing_.bill(plan.yiaddr, *bill.key);

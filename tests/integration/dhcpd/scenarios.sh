@@ -174,4 +174,14 @@ run_scenarios() {
   exchange repeated-subnet-other-request --type request --mac 52:54:00:00:00:9c --xid 0x1052 \
     --requested 192.168.0.106 --option 55:$prl --timeout-ms 1500
   stop_server
+
+  start_server "$conf_dir/dhcpd-server-id.conf"
+  exchange server-id-offer --type discover --mac 52:54:00:00:00:5a --xid 0x1060 --option 55:$prl
+  exchange server-id-ack --type request --mac 52:54:00:00:00:5a --xid 0x1060 \
+    --requested "$last_yiaddr" --server-id 192.168.0.250 --option 55:$prl
+  exchange server-id-nak --type request --mac 52:54:00:00:00:5b --xid 0x1061 \
+    --requested 10.5.5.5 --option 55:$prl
+  exchange server-id-relayed-nak --type request --mac 52:54:00:00:00:5c --xid 0x1062 \
+    --requested 192.168.0.105 --giaddr 10.99.0.1 --to 192.168.0.1 --option 55:$prl
+  stop_server
 }
