@@ -662,6 +662,11 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     offers_.forget(address);
     auto lease = makeLease(address, client.hardware, client.uid, request, now, *plan.leaseTime,
                            BindingState::Active);
+    // Variables `set` while answering belong to the lease's scope in ISC: dhcpd.leases keeps
+    // them (`set NAME = "value";`).
+    for (const auto& [name, value] : effective.variables) {
+      lease.variables.push_back({name, leases::Variable::Kind::Data, value, 0});
+    }
     if (bill.key) {
       billing_.bill(address, *bill.key);
       lease.extraStatements.push_back(billingStatement(*bill.key));

@@ -83,8 +83,14 @@ std::optional<std::string> evaluateData(const Expression& expression,
     case Expression::Kind::Option:
       return packetOption(expression.text, context);
     case Expression::Kind::Variable: {
+      if (context.variables) {
+        if (auto bound = context.variables->find(expression.text);
+            bound != context.variables->end()) {
+          return bound->second;
+        }
+      }
       // ISC's lexer reads a word of hex digits (`d0`, `e0:01`) as hex data where data is
-      // expected; our parser keeps it as a name. Variables themselves are not evaluated yet.
+      // expected; our parser keeps it as a name. An unbound name that is not hex is null.
       std::string out;
       std::size_t start = 0;
       const auto& text = expression.text;
@@ -174,6 +180,8 @@ std::optional<bool> evaluateBoolean(const Expression& expression, const PacketCo
     }
     case Expression::Kind::Known:
       return context.known;
+    case Expression::Kind::Defined:
+      return context.variables && context.variables->contains(expression.text);
     case Expression::Kind::Check:
       return context.classes.contains(expression.text);
     case Expression::Kind::Not: {
@@ -229,8 +237,25 @@ std::optional<std::string> Effective::text(const std::string& name) const {
   return found->second;
 }
 
+namespace {
+
+void executeIn(const std::vector<Statement>& statements, const PacketContext& context,
+               Effective& effective);
+
+}  // namespace
+
 void execute(const std::vector<Statement>& statements, const PacketContext& context,
              Effective& effective) {
+  // Expressions see the variables bound so far, by this list and the scopes run before it.
+  PacketContext withVariables = context;
+  withVariables.variables = &effective.variables;
+  executeIn(statements, withVariables, effective);
+}
+
+namespace {
+
+void executeIn(const std::vector<Statement>& statements, const PacketContext& context,
+               Effective& effective) {
   for (const auto& statement : statements) {
     switch (statement.kind) {
       case Statement::Kind::Parameter:
@@ -292,19 +317,35 @@ void execute(const std::vector<Statement>& statements, const PacketContext& cont
         bool taken = !statement.exprs.empty() &&
                      evaluateBoolean(statement.exprs[0], context).value_or(false);
         if (taken) {
-          execute(statement.body, context, effective);
+          executeIn(statement.body, context, effective);
         } else {
-          execute(statement.elseBody, context, effective);
+          executeIn(statement.elseBody, context, effective);
         }
         break;
       }
       case Statement::Kind::Include:
-        execute(statement.body, context, effective);
+        executeIn(statement.body, context, effective);
+        break;
+      case Statement::Kind::Set:
+        // Data values; a boolean or numeric `set` binds nothing (not evaluated yet).
+        if (!statement.exprs.empty() && statement.exprs[0].type != conf::ExprType::Boolean &&
+            statement.exprs[0].type != conf::ExprType::Numeric) {
+          if (auto value = evaluateData(statement.exprs[0], context)) {
+            effective.variables[statement.name] = *value;
+          } else {
+            effective.variables.erase(statement.name);  // ISC binds null: not defined
+          }
+        }
+        break;
+      case Statement::Kind::Unset:
+        effective.variables.erase(statement.name);
         break;
       default:
         break;
     }
   }
 }
+
+}  // namespace
 
 }  // namespace snowboot::dhcpd::engine

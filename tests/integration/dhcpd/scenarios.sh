@@ -184,4 +184,13 @@ run_scenarios() {
   exchange server-id-relayed-nak --type request --mac 52:54:00:00:00:5c --xid 0x1062 \
     --requested 192.168.0.105 --giaddr 10.99.0.1 --to 192.168.0.1 --option 55:$prl
   stop_server
+
+  start_server "$conf_dir/dhcpd-variables.conf"
+  exchange variables-pxe --type discover --mac 52:54:00:00:00:6a --xid 0x1070 \
+    --text-option 60:PXEClient:Arch:00000:UNDI:002001 --option 55:$prl
+  exchange variables-other-vendor --type discover --mac 52:54:00:00:00:6b --xid 0x1071 \
+    --text-option 60:MSFT --option 55:$prl
+  exchange variables-no-vendor --type discover --mac 52:54:00:00:00:6c --xid 0x1072 \
+    --option 55:$prl
+  stop_server
 }

@@ -136,7 +136,7 @@ if concat("a", "b") = "ab" { option log-servers 10.0.0.9; }
     if (!vendor.empty()) {
       message.options.set(60, std::vector<std::uint8_t>(vendor.begin(), vendor.end()));
     }
-    PacketContext context{&message, &model.source->catalogue, known, {}, {}};
+    PacketContext context{&message, &model.source->catalogue, known, {}, nullptr, {}};
     Effective effective;
     execute(*model.global, context, effective);
     return effective;
