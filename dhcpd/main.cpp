@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -124,10 +125,22 @@ std::shared_ptr<const engine::ConfigModel> loadModel(const CommandLine& line) {
   }
   std::shared_ptr<const conf::ParseResult> parsed(std::move(config));
   auto model = engine::buildConfigModel(parsed);
-  auto names = engine::resolveLeaseHostnames(model, reverseLookup);
-  if (names.skipped > 0) {
-    std::cerr << "get-lease-hostnames: only the first " << names.looked
-              << " addresses were looked up; " << names.skipped << " get no host name\n";
+  // An unreachable DNS server makes each lookup wait seconds: give all of them 30 s, so a
+  // reload never stalls the server for long (the rest get no name, and say so).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::size_t late = 0;
+  auto names = engine::resolveLeaseHostnames(
+      model, [&](snowboot::net::Ipv4Address address) -> std::optional<std::string> {
+        if (std::chrono::steady_clock::now() > deadline) {
+          ++late;
+          return std::nullopt;
+        }
+        return reverseLookup(address);
+      });
+  if (names.skipped > 0 || late > 0) {
+    std::cerr << "get-lease-hostnames: " << names.skipped + late
+              << " addresses were not looked up (too many, or out of time); they get no host "
+                 "name\n";
   }
   return std::make_shared<const engine::ConfigModel>(std::move(model));
 }
