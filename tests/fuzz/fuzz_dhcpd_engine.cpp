@@ -30,6 +30,13 @@ use-host-decl-names on;
 option domain-name "fuzz.test";
 option arch code 93 = unsigned integer 16;
 class "pxe" { match if substring(option vendor-class-identifier, 0, 9) = "PXEClient"; }
+class "per-port" { match if exists agent.circuit-id; spawn with option agent.circuit-id;
+  lease limit 1; }
+class "by-mac" { match hardware; lease limit 2; }
+subclass "by-mac" 1:52:54:00:00:00:01 { filename "mac.img"; }
+one-lease-per-client on;
+set vc = substring(option vendor-class-identifier, 0, 4);
+if defined(vc) { option domain-name = concat(vc, ".fuzz.test"); }
 shared-network lab {
   subnet 192.168.0.0 netmask 255.255.255.0 {
     option routers 192.168.0.1;
