@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "dhcpd/engine/billing_book.hpp"
+#include "dhcpd/leases/lease_format.hpp"
+#include "dhcpd/leases/lease_reader.hpp"
 #include "tests/unit/dhcpd/engine/engine_test_support.hpp"
 
 using namespace snowboot;
@@ -224,4 +226,20 @@ TEST_CASE("billing statements as ISC writes and reads them", "[engine][classes]"
   book.unbill(net::Ipv4Address(10, 0, 0, 1));
   CHECK(book.count("a") == 0);
   CHECK(book.billedTo(net::Ipv4Address(10, 0, 0, 2)) == "b");
+}
+
+TEST_CASE("a billed lease's statement survives dhcpd.leases as ISC writes and reads it",
+          "[engine][classes]") {
+  Server server(kPerCircuit);
+  auto offer = server.handle(relayed(discover(1, 1), "port\x01"), kNow);  // not printable
+  REQUIRE(offer.reply);
+  auto ack = server.handle(relayed(requestFor(1, 1, offer.reply->yiaddr), "port\x01"), kNow);
+  REQUIRE(ack.commits.size() == 1);
+  auto text = dhcpd::leases::formatLease(ack.commits[0]);
+  CHECK(text.find("\n  billing subclass \"per-port\" 70:6f:72:74:01;") != std::string::npos);
+  auto read = dhcpd::leases::readLeaseFile(text, "dhcpd.leases");
+  REQUIRE(read.leases.size() == 1);
+  REQUIRE(read.leases[0].extraStatements.size() == 1);
+  CHECK(parseBillingStatement(read.leases[0].extraStatements[0]) ==
+        billingKey("per-port", std::string("port\x01")));
 }
