@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "dhcpd/conf/checker.hpp"
 #include "dhcpd/conf/parser.hpp"
 #include "dhcpd/conf/resolve.hpp"
+#include "dhcpd/engine/lease_hostnames.hpp"
 #include "dhcpd/engine/config_model.hpp"
 #include "dhcpd/leases/file_store.hpp"
 #include "dhcpd/server/server.hpp"
@@ -86,6 +88,19 @@ std::expected<snowboot::net::Ipv4Address, std::string> resolveIpv4(std::string_v
   return address;
 }
 
+// The name of an address, as ISC's gethostbyaddr() finds it (/etc/hosts, then DNS PTR).
+std::optional<std::string> reverseLookup(snowboot::net::Ipv4Address address) {
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  in.sin_addr.s_addr = htonl(address.value());
+  char name[NI_MAXHOST];
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&in), sizeof in, name, sizeof name, nullptr,
+                  0, NI_NAMEREQD) != 0) {
+    return std::nullopt;
+  }
+  return std::string(name);
+}
+
 // `dhcpd -T`: like ISC, a damaged record is reported but only an unreadable file fails.
 int checkLeaseFile(const CommandLine& line) {
   const auto check = snowboot::dhcpd::leases::checkLeaseFile(line.leaseFile);
@@ -109,7 +124,25 @@ std::shared_ptr<const engine::ConfigModel> loadModel(const CommandLine& line) {
     return nullptr;
   }
   std::shared_ptr<const conf::ParseResult> parsed(std::move(config));
-  return std::make_shared<const engine::ConfigModel>(engine::buildConfigModel(parsed));
+  auto model = engine::buildConfigModel(parsed);
+  // An unreachable DNS server makes each lookup wait seconds: give all of them 30 s, so a
+  // reload never stalls the server for long (the rest get no name, and say so).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::size_t late = 0;
+  auto names = engine::resolveLeaseHostnames(
+      model, [&](snowboot::net::Ipv4Address address) -> std::optional<std::string> {
+        if (std::chrono::steady_clock::now() > deadline) {
+          ++late;
+          return std::nullopt;
+        }
+        return reverseLookup(address);
+      });
+  if (names.skipped > 0 || late > 0) {
+    std::cerr << "get-lease-hostnames: " << names.skipped + late
+              << " addresses were not looked up (too many, or out of time); they get no host "
+                 "name\n";
+  }
+  return std::make_shared<const engine::ConfigModel>(std::move(model));
 }
 
 int serve(const CommandLine& line) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <map>
 
 #include "common/net/mac.hpp"
@@ -133,14 +134,34 @@ class Builder {
           decl.name = statement.name;
           decl.body = &statement.body;
           for (const auto& inner : statement.body) {
-            if (inner.kind == Statement::Kind::Match && !inner.exprs.empty() &&
-                inner.exprs[0].type == conf::ExprType::Boolean) {
+            if (inner.exprs.empty()) {
+              if (inner.kind == Statement::Kind::Lease && inner.number > 0) {
+                decl.leaseLimit = static_cast<std::uint32_t>(
+                    std::min<std::int64_t>(inner.number, std::numeric_limits<std::int32_t>::max()));
+              }
+              continue;
+            }
+            if (inner.kind == Statement::Kind::Match && inner.flag) {
               decl.match = &inner.exprs[0];
+            } else if (inner.kind == Statement::Kind::Match ||
+                       inner.kind == Statement::Kind::SpawnWith) {
+              decl.submatch = &inner.exprs[0];
+              decl.spawning = inner.kind == Statement::Kind::SpawnWith;
             }
           }
           model_.classes.push_back(decl);
           break;
         }
+        case Statement::Kind::Subclass:
+          // The parser made sure the class is declared before; a repeated value keeps the
+          // later body, as ISC parses a second declaration into the same subclass.
+          for (auto& decl : model_.classes) {
+            if (decl.name == statement.name && !statement.exprs.empty()) {
+              decl.subclasses[statement.exprs[0].value] =
+                  statement.body.empty() ? nullptr : &statement.body;
+            }
+          }
+          break;
         case Statement::Kind::OptionDefinition:
           // Format "Eipxe.": the option carries the ipxe space's options.
           if (statement.name.rfind("dhcp.", 0) == 0 && statement.text.size() > 2 &&
@@ -222,14 +243,19 @@ ConfigModel buildConfigModel(std::shared_ptr<const conf::ParseResult> parsed) {
   Builder builder(model);
   builder.walk(parsed->config.statements, {}, -1, nullptr, nullptr);
   builder.finish();
+  for (const auto& decl : model.classes) model.billing = model.billing || decl.leaseLimit > 0;
   return model;
 }
 
 const Subnet* ConfigModel::subnetFor(net::Ipv4Address address) const {
+  // ISC's enter_subnet keeps the narrowest subnet first and puts a later declaration of the
+  // same network before an earlier one: a subnet declared twice is served as its last
+  // declaration says, and the earlier one's ranges are never reached (checked against ISC by the
+  // repeated-subnet-* scenarios).
   const Subnet* best = nullptr;
   for (const auto& subnet : subnets) {
     if (subnet.network.contains(address) &&
-        (!best || subnet.network.prefixLength() > best->network.prefixLength())) {
+        (!best || subnet.network.prefixLength() >= best->network.prefixLength())) {
       best = &subnet;
     }
   }

@@ -53,8 +53,14 @@ struct Host {
 
 struct ClassDecl {
   std::string name;
-  const conf::Expression* match = nullptr;  // `match if EXPR;` (Boolean)
+  const conf::Expression* match = nullptr;     // `match if EXPR;` (Boolean): a guard
+  const conf::Expression* submatch = nullptr;  // `match EXPR;` / `spawn with EXPR;` (data)
+  bool spawning = false;                       // `spawn with`: unknown values make subclasses
+  std::uint32_t leaseLimit = 0;                // `lease limit N;` (0: none)
   const StatementList* body = nullptr;
+  // `subclass "name" VALUE [{ ... }]`: the submatch value -> the subclass's own body (null when
+  // it has none; it then runs the class's body only).
+  std::map<std::string, const StatementList*, std::less<>> subclasses;
 };
 
 struct ConfigModel {
@@ -64,10 +70,15 @@ struct ConfigModel {
   std::vector<Subnet> subnets;
   std::vector<Host> hosts;
   std::vector<ClassDecl> classes;
+  // get-lease-hostnames: the names of addresses, looked up when the configuration is loaded
+  // (lease_hostnames.hpp).
+  std::map<net::Ipv4Address, std::string> leaseHostnames;
+  bool billing = false;  // a class has `lease limit` (ISC's have_billing_classes)
   // `option NAME code N = encapsulate SPACE;`: SPACE -> N (its sub-options are sent inside N).
   std::map<std::string, std::uint8_t, std::less<>> encapsulations;
 
-  // The subnet holding `address`, most specific first.
+  // The subnet holding `address`, most specific first; of two declarations of one network, the
+  // later (as ISC).
   const Subnet* subnetFor(net::Ipv4Address address) const;
   // Subnets of the same shared network as `subnet` (itself first).
   std::vector<const Subnet*> sharedWith(const Subnet& subnet) const;

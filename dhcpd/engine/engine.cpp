@@ -62,6 +62,7 @@ struct Engine::Client {
   const Subnet* subnet = nullptr;         // where the client is (by giaddr or interface)
   std::vector<const Subnet*> shared;      // its shared network
   PacketContext context;
+  std::vector<MatchedClass> classes;  // in classification order
   std::string mac;    // for the log
   // "52:54:00:00:00:01 (name)" by the packet's option 12: ISC's OFFER and ACK lines for a
   // dynamic lease. A host's fixed address has a made-up lease without a name in ISC, so those
@@ -129,14 +130,54 @@ Effective resolveScopes(const ConfigModel& config, const ScopeChain& chain, cons
   };
   if (chain.empty()) run(config.global);
   for (const auto* list : chain) run(list);
-  for (const auto& decl : config.classes) {
-    if (context.classes.contains(decl.name)) run(decl.body);
-  }
+  for (const auto* list : context.classScopes) run(list);
   if (host) {
     for (const auto* list : host->chain) run(list);
   }
   addHostName(effective, host);
   return effective;
+}
+
+// The server identifier a scope sends: `option dhcp-server-identifier` when set, else the
+// receiving interface's address (ISC's get_server_source_address).
+net::Ipv4Address serverIdentifier(const Effective& effective, net::Ipv4Address interface) {
+  auto configured = effective.options.find(dhcp::option::kServerIdentifier);
+  if (configured == effective.options.end() || configured->second.size() != 4) return interface;
+  const auto& d = configured->second;
+  return net::Ipv4Address(d[0], d[1], d[2], d[3]);
+}
+
+// `get-lease-hostnames on;`: option 12 is the address's DNS name unless a host name is already
+// set (by `option host-name` or use-host-decl-names), as ISC's ack_lease.
+void addLeaseHostname(const ConfigModel& config, Effective& effective, net::Ipv4Address address,
+                      std::vector<std::string>& log) {
+  if (!isOn(effective, "get-lease-hostnames") ||
+      effective.options.contains(dhcp::option::kHostName)) {
+    return;
+  }
+  auto name = config.leaseHostnames.find(address);
+  if (name == config.leaseHostnames.end()) {
+    log.push_back(fmt::format("No hostname for {}", address.toString()));
+    return;
+  }
+  // ISC sends the name with its terminating NUL (make_const_data of strlen + 1 bytes).
+  auto& data = effective.options[dhcp::option::kHostName];
+  data.assign(name->second.begin(), name->second.end());
+  data.push_back(0);
+}
+
+// ISC's release_lease as dhcpd.leases records a DHCPRELEASE (see MemoryLeaseStore::release).
+Lease releasedCopy(Lease lease, leases::Time now) {
+  lease.state = BindingState::Free;
+  lease.nextState.reset();
+  lease.rewindState.reset();
+  lease.ends = now;
+  lease.tstp = now;
+  lease.variables.clear();
+  lease.clientHostname.reset();
+  std::erase_if(lease.extraStatements,
+                [](const std::string& statement) { return statement.starts_with("billing "); });
+  return lease;
 }
 
 bool poolPermits(const Pool& pool, const PacketContext& context, bool bootp) {
@@ -209,11 +250,7 @@ Engine::Client Engine::identify(const dhcp::Message& request, const Arrival& arr
   client.context.packet = &request;
   client.context.catalogue = &config_.source->catalogue;
   client.context.known = client.host != nullptr;
-  for (const auto& decl : config_.classes) {
-    if (decl.match && evaluateBoolean(*decl.match, client.context).value_or(false)) {
-      client.context.classes.insert(decl.name);
-    }
-  }
+  client.classes = classify(config_, client.context);
   auto locator = request.giaddr.isAny() ? arrival.serverAddress : request.giaddr;
   client.subnet = config_.subnetFor(locator);
   if (client.subnet) client.shared = config_.sharedWith(*client.subnet);
@@ -342,13 +379,8 @@ dhcp::Message buildReply(const ConfigModel& config, const dhcp::Message& request
   }
   if (!bootp) {
     reply.options.set(dhcp::option::kMessageType, {static_cast<std::uint8_t>(plan.type)});
-    auto serverId = arrival.serverAddress;
-    if (auto configured = options.find(dhcp::option::kServerIdentifier);
-        configured != options.end() && configured->second.size() == 4) {
-      const auto& d = configured->second;
-      serverId = net::Ipv4Address(d[0], d[1], d[2], d[3]);
-    }
-    reply.options.set(dhcp::option::kServerIdentifier, addressBytes(serverId));
+    reply.options.set(dhcp::option::kServerIdentifier,
+                      addressBytes(serverIdentifier(effective, arrival.serverAddress)));
     if (plan.leaseTime) reply.options.set(dhcp::option::kLeaseTime, numberBytes(*plan.leaseTime));
   }
   auto skip = [&](std::uint8_t code) {
@@ -403,6 +435,43 @@ Lease makeLease(net::Ipv4Address address, const leases::HardwareAddress& hardwar
     lease.clientHostname = std::string(name->data.begin(), name->data.end());
   }
   return lease;
+}
+
+}  // namespace
+
+Engine::Billing Engine::billing(const Client& client,
+                                std::optional<net::Ipv4Address> address) const {
+  Billing out;
+  if (!config_.billing) return out;
+  if (auto current = address ? billing_.billedTo(*address) : std::nullopt) {
+    // Still in the class it is billed to: it stays there. Otherwise ISC unbills it first.
+    for (const auto& matched : client.classes) {
+      if (matched.billingKey() == *current) {
+        out.key = current;
+        return out;
+      }
+    }
+  }
+  bool limited = false;
+  for (const auto& matched : client.classes) {
+    if (matched.decl->leaseLimit == 0) continue;
+    limited = true;
+    auto key = matched.billingKey();
+    if (billing_.count(key) < matched.decl->leaseLimit) {
+      out.key = std::move(key);
+      return out;
+    }
+    out.last = matched.decl->name;
+  }
+  out.refused = limited;
+  return out;
+}
+
+namespace {
+
+std::string billingRefusal(const std::string& last) {
+  return fmt::format(
+      ": no available billing: lease limit reached in all matching classes (last: '{}')", last);
 }
 
 }  // namespace
@@ -535,6 +604,10 @@ std::optional<std::string> Engine::offer(const Client& client, leases::Time now,
       }
     }
     if (!pool) {
+      // A new lease needs room in a limited class: refuse before holding an address for it.
+      if (auto bill = billing(client, std::nullopt); bill.refused) {
+        return billingRefusal(bill.last);
+      }
       std::vector<leases::AddressRange> ranges;
       for (const auto* subnet : client.shared) {
         for (const auto& candidate : subnet->pools) {
@@ -571,7 +644,13 @@ std::optional<std::string> Engine::offer(const Client& client, leases::Time now,
     outcome.probe = Probe{plan.yiaddr, pingTimeout(effective), attempt, now};
     return std::nullopt;
   }
+  if (pool) {
+    if (auto bill = billing(client, plan.yiaddr); bill.refused) {
+      return billingRefusal(bill.last);
+    }
+  }
   plan.leaseTime = leaseTime(request, effective);
+  addLeaseHostname(config_, effective, plan.yiaddr, outcome.log);
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
   outcome.destination = replyDestination(request, *outcome.reply);
   outcome.log.push_back(fmt::format("DHCPOFFER on {} to {} via {}", plan.yiaddr.toString(),
@@ -626,17 +705,19 @@ Outcome Engine::request(const Client& client, leases::Time now) {
   line += fmt::format(" from {} via {}", requesterName(client, address, now), client.via);
   outcome.log.push_back(line);
 
-  if (serverId && *serverId != client.arrival->serverAddress) {
-    // The client chose another server: nothing to say.
-    outcome.log.back() += ": not our server";  // ISC logs nothing more; keep it traceable
-    return outcome;
-  }
-  // The scopes that decide `authoritative` for a NAK: the client's network.
+  // The scopes that decide `authoritative` and the server identifier for a NAK: the client's
+  // network.
   Effective networkScope;
   if (client.subnet) {
     networkScope = resolveScopes(config_, client.subnet->chain, client.host, client.context);
   } else {
     networkScope = resolveScopes(config_, {}, client.host, client.context);
+  }
+  auto ourId = serverIdentifier(networkScope, client.arrival->serverAddress);
+  if (serverId && *serverId != ourId && *serverId != client.arrival->serverAddress) {
+    // The client chose another server: nothing to say (ISC does so with server-id-check on).
+    outcome.log.back() += ": not our server";  // ISC logs nothing more; keep it traceable
+    return outcome;
   }
   bool authoritative = networkScope.authoritative.value_or(false);
   auto nak = [&](std::string_view why) {
@@ -654,8 +735,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     reply.giaddr = request.giaddr;
     reply.chaddr = request.chaddr;
     reply.options.set(dhcp::option::kMessageType, {static_cast<std::uint8_t>(MessageType::Nak)});
-    reply.options.set(dhcp::option::kServerIdentifier,
-                      addressBytes(client.arrival->serverAddress));
+    reply.options.set(dhcp::option::kServerIdentifier, addressBytes(ourId));
     std::string text = "requested address not available";
     reply.options.set(dhcp::option::kMessage, std::vector<std::uint8_t>(text.begin(), text.end()));
     if (!request.giaddr.isAny()) {
@@ -713,18 +793,83 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     outcome.log.back() += ": booting disallowed";
     return outcome;
   }
+  Billing bill;
+  if (!fixed) {
+    bill = billing(client, address);
+    if (bill.refused) {
+      outcome.log.back() += billingRefusal(bill.last);
+      return outcome;
+    }
+  }
   plan.leaseTime = leaseTime(request, effective);
   if (fixed) plan.leaseTime = effective.number("default-lease-time").value_or(kDefaultLeaseTime);
+  addLeaseHostname(config_, effective, address, outcome.log);
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
   outcome.destination = replyDestination(request, *outcome.reply);
+  if (isOn(effective, "one-lease-per-client")) {
+    releaseOtherLeases(client, address, fixed, now, outcome);
+  }
   if (!fixed) {
     offers_.forget(address);
-    outcome.commits.push_back(makeLease(address, client.hardware, client.uid, request, now,
-                                        *plan.leaseTime, BindingState::Active));
+    auto lease = makeLease(address, client.hardware, client.uid, request, now, *plan.leaseTime,
+                           BindingState::Active);
+    // Variables `set` while answering belong to the lease's scope in ISC: dhcpd.leases keeps
+    // them (`set NAME = "value";`).
+    for (const auto& [name, value] : effective.variables) {
+      lease.variables.push_back({name, leases::Variable::Kind::Data, value, 0});
+    }
+    if (bill.key) {
+      billing_.bill(address, *bill.key);
+      lease.extraStatements.push_back(billingStatement(*bill.key));
+    } else {
+      billing_.unbill(address);
+    }
+    outcome.commits.push_back(std::move(lease));
   }
   outcome.log.push_back(fmt::format("DHCPACK on {} to {} via {}", address.toString(),
                                     fixed ? client.mac : client.from, client.via));
   return outcome;
+}
+
+// `one-lease-per-client on;` (ISC's ack_lease, DHCPREQUEST only): the client's other active
+// leases are released. ISC finds them by the identity the ACKed lease carries before the ACK:
+// the client identifier, else (or for a declared host without one under `duplicates off`) the
+// hardware address. A lease records its client when it is offered or ACKed; an address never
+// offered to the client (an INIT-REBOOT for a fresh one) knows nobody, so nothing is released;
+// a fixed address carries its host's identity.
+void Engine::releaseOtherLeases(const Client& client, net::Ipv4Address keep, bool fixed,
+                                leases::Time now, Outcome& outcome) {
+  std::string uid;
+  leases::HardwareAddress hardware;
+  if (fixed) {
+    uid = client.host->clientId;
+    if (client.host->hardware) hardware = *client.host->hardware;
+  } else if (offers_.holder(keep, now) == client.key()) {
+    uid = client.uid;
+    hardware = client.hardware;
+  } else if (auto lease = store_.findByAddress(keep)) {
+    uid = lease->uid;
+    hardware = lease->hardware;
+  }
+  std::vector<Lease> others;
+  if (!uid.empty()) others = store_.findByClientId(uid);
+  bool byHardware = uid.empty();
+  if (!byHardware && client.host && client.host->clientId.empty()) {
+    auto effective = resolveScopes(config_, {}, client.host, client.context);
+    auto duplicates = effective.text("duplicates");
+    byHardware = duplicates && (*duplicates == "off" || *duplicates == "false");
+  }
+  if (byHardware && !hardware.empty()) {
+    auto more = store_.findByHardware(hardware);
+    others.insert(others.end(), more.begin(), more.end());
+  }
+  std::set<net::Ipv4Address> released;
+  for (const auto& lease : others) {
+    if (lease.address == keep || lease.state != BindingState::Active) continue;
+    if (!released.insert(lease.address).second) continue;
+    billing_.unbill(lease.address);
+    outcome.commits.push_back(releasedCopy(lease, now));
+  }
 }
 
 Outcome Engine::decline(const Client& client, leases::Time now) {
@@ -746,6 +891,7 @@ Outcome Engine::decline(const Client& client, leases::Time now) {
     abandoned.uid.clear();
     abandoned.clientHostname.reset();
     outcome.commits.push_back(abandoned);
+    billing_.unbill(address);
     outcome.log.push_back(fmt::format("Abandoning IP address {}: declined.", address.toString()));
     status = "abandoned";
   } else {
@@ -761,7 +907,10 @@ Outcome Engine::release(const Client& client) {
   const auto& request = *client.request;
   auto lease = store_.findByAddress(request.ciaddr);
   bool found = lease && client.owns(*lease) && lease->state == BindingState::Active;
-  if (found) outcome.release = request.ciaddr;
+  if (found) {
+    outcome.release = request.ciaddr;
+    billing_.unbill(request.ciaddr);
+  }
   // ISC keeps the lease for the name only when its hardware address is the packet's.
   const bool sameHardware = lease && lease->hardware == client.hardware;
   outcome.log.push_back(fmt::format("DHCPRELEASE of {} from {} via {} ({})",
@@ -845,15 +994,33 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
     outcome.log.back() += ": BOOTP from dynamic client and no dynamic leases";
     return outcome;
   }
+  Billing bill;
+  if (pool) {
+    bill = billing(client, plan.yiaddr);
+    if (bill.refused) {
+      outcome.log.back() += billingRefusal(bill.last);
+      return outcome;
+    }
+  }
+  addLeaseHostname(config_, effective, plan.yiaddr, outcome.log);
   outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, true);
   outcome.destination = replyDestination(request, *outcome.reply);
   if (pool) {
-    // ISC: a dynamic BOOTP lease never ends unless dynamic-bootp-lease-length says otherwise.
+    // ISC: a dynamic BOOTP lease never ends unless dynamic-bootp-lease-length says otherwise;
+    // dynamic-bootp-lease-cutoff (seconds since the epoch: ISC's parser takes a number, not the
+    // date its manual shows) overrides both and ends every such lease then.
     auto lease = makeLease(plan.yiaddr, client.hardware, client.uid, request, now, 0,
                            BindingState::Active);
     auto length = effective.number("dynamic-bootp-lease-length");
     lease.ends = length ? now + std::chrono::seconds(*length) : leases::kNever;
+    if (auto cutoff = effective.number("dynamic-bootp-lease-cutoff")) {
+      lease.ends = leases::Time(std::chrono::seconds(*cutoff));
+    }
     lease.bootp = true;
+    if (bill.key) {
+      billing_.bill(plan.yiaddr, *bill.key);
+      lease.extraStatements.push_back(billingStatement(*bill.key));
+    }
     outcome.commits.push_back(lease);
   }
   outcome.log.push_back(

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "common/dhcp/message.hpp"
+#include "dhcpd/engine/billing_book.hpp"
+#include "dhcpd/engine/classify.hpp"
 #include "dhcpd/engine/config_model.hpp"
 #include "dhcpd/engine/destination.hpp"
 #include "dhcpd/engine/evaluate.hpp"
@@ -61,8 +63,9 @@ inline constexpr std::size_t kMaxOutstandingProbes = 1024;
 
 class Engine {
  public:
-  Engine(const ConfigModel& config, leases::LeaseStore& store, OfferBook& offers)
-      : config_(config), store_(store), offers_(offers) {}
+  Engine(const ConfigModel& config, leases::LeaseStore& store, OfferBook& offers,
+         BillingBook& billing)
+      : config_(config), store_(store), offers_(offers), billing_(billing) {}
 
   Outcome handle(const dhcp::Message& request, const Arrival& arrival, leases::Time now);
   // The answer to outcome.probe for `request` (the DISCOVER that asked for it): the OFFER, or
@@ -90,11 +93,23 @@ class Engine {
   Outcome release(const Client& client);
   Outcome inform(const Client& client);
   Outcome bootp(const Client& client, leases::Time now);
+  void releaseOtherLeases(const Client& client, net::Ipv4Address keep, bool fixed,
+                          leases::Time now, Outcome& outcome);
+
+  // ISC's billing for `lease limit` (dhcp.c ack_lease): the class a lease on `address` (none:
+  // a fresh one) is billed to, or that every limited class the client is in is full.
+  struct Billing {
+    bool refused = false;
+    std::optional<std::string> key;  // bill the lease to this class
+    std::string last;                // the last full class, for the log
+  };
+  Billing billing(const Client& client, std::optional<net::Ipv4Address> address) const;
 
   const ConfigModel& config_;
   leases::LeaseStore& store_;
   OfferBook& offers_;
   std::size_t maxProbes_ = kMaxOutstandingProbes;
+  BillingBook& billing_;
 };
 
 }  // namespace snowboot::dhcpd::engine

@@ -21,7 +21,27 @@ std::optional<std::uint8_t> dhcpCode(std::string_view spaceName, const PacketCon
   return static_cast<std::uint8_t>(definition->code);
 }
 
+// `option agent.circuit-id`: a sub-option of the relay agent information (82) the packet carries.
+std::optional<std::string> agentOption(std::string_view name, const PacketContext& context) {
+  if (!context.catalogue || !context.packet) return std::nullopt;
+  const auto* definition = context.catalogue->find("agent", name);
+  const auto* agent = context.packet->options.find(82);
+  if (!definition || !agent) return std::nullopt;
+  const auto& data = agent->data;
+  for (std::size_t at = 0; at + 2 <= data.size();) {
+    std::size_t length = data[at + 1];
+    if (at + 2 + length > data.size()) return std::nullopt;  // cut short: ISC drops it too
+    if (data[at] == definition->code) {
+      return std::string(data.begin() + static_cast<std::ptrdiff_t>(at + 2),
+                         data.begin() + static_cast<std::ptrdiff_t>(at + 2 + length));
+    }
+    at += 2 + length;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> packetOption(std::string_view spaceName, const PacketContext& context) {
+  if (spaceName.substr(0, 6) == "agent.") return agentOption(spaceName.substr(6), context);
   auto code = dhcpCode(spaceName, context);
   if (!code || !context.packet) return std::nullopt;
   const auto* option = context.packet->options.find(*code);
@@ -63,8 +83,14 @@ std::optional<std::string> evaluateData(const Expression& expression,
     case Expression::Kind::Option:
       return packetOption(expression.text, context);
     case Expression::Kind::Variable: {
+      if (context.variables) {
+        if (auto bound = context.variables->find(expression.text);
+            bound != context.variables->end()) {
+          return bound->second;
+        }
+      }
       // ISC's lexer reads a word of hex digits (`d0`, `e0:01`) as hex data where data is
-      // expected; our parser keeps it as a name. Variables themselves are not evaluated yet.
+      // expected; our parser keeps it as a name. An unbound name that is not hex is null.
       std::string out;
       std::size_t start = 0;
       const auto& text = expression.text;
@@ -146,11 +172,16 @@ std::optional<bool> evaluateBoolean(const Expression& expression, const PacketCo
   const auto& ops = expression.operands;
   switch (expression.kind) {
     case Expression::Kind::Exists: {
+      if (expression.text.starts_with("agent.")) {
+        return agentOption(std::string_view(expression.text).substr(6), context).has_value();
+      }
       auto code = dhcpCode(expression.text, context);
       return code && context.packet && context.packet->options.contains(*code);
     }
     case Expression::Kind::Known:
       return context.known;
+    case Expression::Kind::Defined:
+      return context.variables && context.variables->contains(expression.text);
     case Expression::Kind::Check:
       return context.classes.contains(expression.text);
     case Expression::Kind::Not: {
@@ -206,8 +237,25 @@ std::optional<std::string> Effective::text(const std::string& name) const {
   return found->second;
 }
 
+namespace {
+
+void executeIn(const std::vector<Statement>& statements, const PacketContext& context,
+               Effective& effective);
+
+}  // namespace
+
 void execute(const std::vector<Statement>& statements, const PacketContext& context,
              Effective& effective) {
+  // Expressions see the variables bound so far, by this list and the scopes run before it.
+  PacketContext withVariables = context;
+  withVariables.variables = &effective.variables;
+  executeIn(statements, withVariables, effective);
+}
+
+namespace {
+
+void executeIn(const std::vector<Statement>& statements, const PacketContext& context,
+               Effective& effective) {
   for (const auto& statement : statements) {
     switch (statement.kind) {
       case Statement::Kind::Parameter:
@@ -269,19 +317,35 @@ void execute(const std::vector<Statement>& statements, const PacketContext& cont
         bool taken = !statement.exprs.empty() &&
                      evaluateBoolean(statement.exprs[0], context).value_or(false);
         if (taken) {
-          execute(statement.body, context, effective);
+          executeIn(statement.body, context, effective);
         } else {
-          execute(statement.elseBody, context, effective);
+          executeIn(statement.elseBody, context, effective);
         }
         break;
       }
       case Statement::Kind::Include:
-        execute(statement.body, context, effective);
+        executeIn(statement.body, context, effective);
+        break;
+      case Statement::Kind::Set:
+        // Data values; a boolean or numeric `set` binds nothing (not evaluated yet).
+        if (!statement.exprs.empty() && statement.exprs[0].type != conf::ExprType::Boolean &&
+            statement.exprs[0].type != conf::ExprType::Numeric) {
+          if (auto value = evaluateData(statement.exprs[0], context)) {
+            effective.variables[statement.name] = *value;
+          } else {
+            effective.variables.erase(statement.name);  // ISC binds null: not defined
+          }
+        }
+        break;
+      case Statement::Kind::Unset:
+        effective.variables.erase(statement.name);
         break;
       default:
         break;
     }
   }
 }
+
+}  // namespace
 
 }  // namespace snowboot::dhcpd::engine

@@ -21,6 +21,11 @@ struct PacketContext {
   const dhcp::OptionCatalogue* catalogue = nullptr;
   bool known = false;                // a host declaration matches the client
   std::set<std::string> classes;     // classes the packet belongs to
+  // `set`/`define` variables bound so far for this packet (execute() points this at its
+  // Effective's while it runs); unset during classification, as in ISC.
+  const std::map<std::string, std::string, std::less<>>* variables = nullptr;
+  // The matched classes' statement lists in the order they run (see classify.hpp).
+  std::vector<const std::vector<conf::Statement>*> classScopes;
 };
 
 // What a chain of scopes says for one packet.
@@ -29,6 +34,8 @@ struct Effective {
   // Options of other spaces (ipxe, pxelinux, PXE...): space -> code -> data, for encapsulation.
   std::map<std::string, std::map<std::uint32_t, std::vector<std::uint8_t>>> spaceOptions;
   std::map<std::string, std::string> parameters;               // name -> first argument
+  // `set NAME = EXPR;` / `define NAME = EXPR;` (data values), in the lease's scope in ISC.
+  std::map<std::string, std::string, std::less<>> variables;
   std::optional<bool> authoritative;
   // `deny|ignore unknown-clients;` and the like outside pools: permit word -> allow/deny/ignore
   std::map<std::string, std::string> permits;

@@ -38,6 +38,25 @@ bool AddressSet::erase(std::uint32_t address) {
   return true;
 }
 
+void AddressSet::eraseRange(std::uint32_t first, std::uint32_t last) {
+  auto it = intervals_.upper_bound(first);
+  if (it != intervals_.begin()) --it;
+  while (it != intervals_.end() && it->first <= last) {
+    const std::uint32_t from = it->first;
+    const std::uint32_t to = it->second;
+    if (to < first) {
+      ++it;
+      continue;
+    }
+    it = intervals_.erase(it);
+    const std::uint32_t cutFrom = std::max(from, first);
+    const std::uint32_t cutTo = std::min(to, last);
+    size_ -= std::uint64_t{cutTo} - cutFrom + 1;
+    if (from < first) intervals_.emplace(from, first - 1);
+    if (to > last) it = intervals_.emplace(last + 1, to).first;
+  }
+}
+
 bool AddressSet::contains(std::uint32_t address) const {
   auto it = intervals_.upper_bound(address);
   if (it == intervals_.begin()) return false;

@@ -16,6 +16,8 @@ class AddressSet {
   void insert(std::uint32_t address) { insertRange(address, address); }
   // Removes one address, splitting its interval. Returns whether it was present. O(log n).
   bool erase(std::uint32_t address);
+  // Removes every member of [first, last] (first <= last). O(log n + intervals removed).
+  void eraseRange(std::uint32_t first, std::uint32_t last);
   bool contains(std::uint32_t address) const;
 
   // The lowest / highest member within [first, last], O(log n).

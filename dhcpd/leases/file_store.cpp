@@ -100,6 +100,12 @@ daemon::SystemResult<std::unique_ptr<FileLeaseStore>> FileLeaseStore::open(const
     report.leases = memory.leaseCount();
     report.tornTail = contents.tornTail;
   }
+  if (options.dropOutsideRanges) {
+    for (const Lease& lease : store->memory_.dropLeasesOutsideRanges()) {
+      report.notes.push_back(fmt::format("lease {}: no subnet.", lease.address.toString()));
+    }
+    report.leases = store->memory_.leaseCount();
+  }
   store->memory_.expire(now);
   store->lastRewrite_ = now;
   if (!report.errors.empty() && options.rewriteAtStart) {
@@ -153,6 +159,16 @@ Journal::SnapshotSource FileLeaseStore::snapshotSource() const {
 std::expected<void, StoreError> FileLeaseStore::addRange(const AddressRange& range) {
   std::lock_guard lock(mutex_);
   return memory_.addRange(range);
+}
+
+bool FileLeaseStore::removeRange(const AddressRange& range) {
+  std::lock_guard lock(mutex_);
+  return memory_.removeRange(range);
+}
+
+std::vector<Lease> FileLeaseStore::dropLeasesOutsideRanges() {
+  std::lock_guard lock(mutex_);
+  return memory_.dropLeasesOutsideRanges();
 }
 
 std::optional<Lease> FileLeaseStore::findByAddress(net::Ipv4Address address) const {

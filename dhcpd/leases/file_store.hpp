@@ -37,6 +37,9 @@ class FileLeaseStore final : public LeaseStore {
     std::vector<AddressRange> ranges;      // the pools' ranges from dhcpd.conf
     std::string writer = defaultWriter();  // named in the header comment
     bool rewriteAtStart = true;            // as ISC does
+    // Leases in none of `ranges` are dropped (each named in the notes), as ISC drops them
+    // ("lease X: no subnet."), so the rewrite leaves them out.
+    bool dropOutsideRanges = false;
   };
 
   // Reads the file (created empty if absent), applies expiry at `now`, rewrites it (after keeping
@@ -61,8 +64,11 @@ class FileLeaseStore final : public LeaseStore {
   // store's lock, so the engine waits at most for one chunk, never for the whole file.
   void compact(CommitDone done);
   static constexpr std::size_t kSnapshotChunk = 64;
-  // A range the configuration gained on reload (SIGHUP); ranges are never removed while running.
+  // Ranges the configuration gained or lost on reload (SIGHUP). After removals, the leases in no
+  // range are dropped, as ISC drops them when it starts; compact() takes them out of the file.
   std::expected<void, StoreError> addRange(const AddressRange& range);
+  bool removeRange(const AddressRange& range);
+  std::vector<Lease> dropLeasesOutsideRanges();
   // Waits until every change so far is durable.
   void drain() { journal_->drain(); }
   JournalStats stats() const { return journal_->stats(); }

@@ -64,6 +64,34 @@ std::expected<void, StoreError> MemoryLeaseStore::addRange(const AddressRange& r
   return {};
 }
 
+bool MemoryLeaseStore::removeRange(const AddressRange& range) {
+  const std::uint32_t first = range.first.value();
+  const std::uint32_t last = range.last.value();
+  auto it = ranges_.find(first);
+  if (it == ranges_.end() || it->second.last != last) return false;
+  for (auto hold = holds_.lower_bound(first); hold != holds_.end() && hold->first <= last;) {
+    holdExpiry_.erase({hold->second, hold->first});
+    hold = holds_.erase(hold);
+  }
+  untouched_.eraseRange(first, last);
+  ranges_.erase(it);
+  return true;
+}
+
+std::vector<Lease> MemoryLeaseStore::dropLeasesOutsideRanges() {
+  std::vector<Lease> dropped;
+  for (auto it = leases_.begin(); it != leases_.end();) {
+    if (rangeOf(it->first) != nullptr) {
+      ++it;
+      continue;
+    }
+    unindexLease(it->second);
+    dropped.push_back(std::move(it->second));
+    it = leases_.erase(it);
+  }
+  return dropped;
+}
+
 MemoryLeaseStore::Range* MemoryLeaseStore::rangeOf(std::uint32_t address) {
   auto it = ranges_.upper_bound(address);
   if (it == ranges_.begin()) return nullptr;

@@ -21,6 +21,12 @@ class MemoryLeaseStore final : public LeaseStore {
  public:
   // Pool configuration: ranges may be added before or after the leases are loaded.
   std::expected<void, StoreError> addRange(const AddressRange& range);
+  // Takes a range out of the pools (exactly as added; false if there is none): its addresses are
+  // no longer allocated and its holds end. Its leases stay until dropLeasesOutsideRanges().
+  bool removeRange(const AddressRange& range);
+  // Forgets the leases whose address is in no range (what ISC does with such leases when it
+  // starts: "lease X: no subnet."); returns them.
+  std::vector<Lease> dropLeasesOutsideRanges();
 
   std::optional<Lease> findByAddress(net::Ipv4Address address) const override;
   std::vector<Lease> findByClientId(std::string_view uid) const override;

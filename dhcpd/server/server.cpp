@@ -58,6 +58,7 @@ std::optional<std::string> Server::start() {
   leases::FileLeaseStore::Options options;
   options.path = settings_.leaseFile;
   options.ranges = config_->allRanges();
+  options.dropOutsideRanges = true;
   leases::FileStoreLoad load;
   auto store = leases::FileLeaseStore::open(options, now(), &load);
   if (!store) return "Can't open lease database " + settings_.leaseFile + ": " +
@@ -65,6 +66,7 @@ std::optional<std::string> Server::start() {
   store_ = std::move(*store);
   for (const auto& problem : load.errors) logger_.error("{}", problem.message);
   for (const auto& note : load.notes) logger_.info("{}", note);
+  rebuildBilling();
 
   auto udp = io::UdpSocket::open(settings_.serverPort);
   if (!udp) return "Can't bind to dhcp address: " + udp.error().message();
@@ -120,15 +122,52 @@ void Server::stop() {
 
 void Server::replaceConfig(std::shared_ptr<const engine::ConfigModel> config) {
   auto old = config_->allRanges();
-  for (const auto& range : config->allRanges()) {
+  auto next = config->allRanges();
+  // Ranges the new configuration no longer has go first (a shrunk range is removed, then added
+  // again smaller); their leases are dropped as ISC would drop them on a restart.
+  bool removed = false;
+  for (const auto& range : old) {
+    if (std::find(next.begin(), next.end(), range) != next.end()) continue;
+    if (store_->removeRange(range)) {
+      removed = true;
+      logger_.info("range {} {} is no longer served", range.first.toString(),
+                   range.last.toString());
+    }
+  }
+  for (const auto& range : next) {
     if (std::find(old.begin(), old.end(), range) != old.end()) continue;
     if (auto added = store_->addRange(range); !added) {
       logger_.error("range {} {} not served: {}", range.first.toString(), range.last.toString(),
                     added.error().detail);
     }
   }
+  if (removed) {
+    for (const auto& lease : store_->dropLeasesOutsideRanges()) {
+      billing_.unbill(lease.address);
+      logger_.info("lease {}: no subnet.", lease.address.toString());
+    }
+    store_->compact([this, alive = alive_](const leases::CommitResult& result) {
+      if (result) return;
+      auto detail = result.error().detail;
+      asio::post(io_, [this, alive, detail] {
+        if (*alive) logger_.error("lease file not rewritten after reload: {}", detail);
+      });
+    });
+  }
   config_ = std::move(config);
   refreshInterfaces();
+}
+
+// The leases a class with `lease limit` holds are the active ones whose record says so
+// (`billing class "name";`, as ISC writes it too).
+void Server::rebuildBilling() {
+  billing_.clear();
+  store_->memory().forEachLease([this](const leases::Lease& lease) {
+    if (lease.state != leases::BindingState::Active) return;
+    for (const auto& statement : lease.extraStatements) {
+      if (auto key = engine::parseBillingStatement(statement)) billing_.bill(lease.address, *key);
+    }
+  });
 }
 
 void Server::refreshInterfaces() {
@@ -204,7 +243,7 @@ void Server::onFrame(Served& served, std::span<const std::uint8_t> frame) {
                   udp->header.sourceAddress.toString(), dhcp::toString(request.error().code));
     return;
   }
-  engine::Engine engine(*config_, *store_, offers_);
+  engine::Engine engine(*config_, *store_, offers_, billing_);
   engine::Arrival arrival{served.choice.name, served.choice.address};
   auto outcome = engine.handle(*request, arrival, now());
   execute(arrival, *request, std::move(outcome));
@@ -344,7 +383,7 @@ void Server::settleProbe(std::uint32_t address, std::uint16_t sequence,
   PendingProbe pending = std::move(found->second);
   probes_.erase(found);
   if (pending.timer) pending.timer->cancel();
-  engine::Engine engine(*config_, *store_, offers_);
+  engine::Engine engine(*config_, *store_, offers_, billing_);
   auto outcome = engine.probed(pending.request, pending.arrival, pending.probe, result, now());
   execute(pending.arrival, pending.request, std::move(outcome));
 }
@@ -404,7 +443,10 @@ void Server::scheduleExpiry() {
   expiryTimer_.expires_after(kExpiryInterval);
   expiryTimer_.async_wait([this, alive = alive_](auto error) {
     if (error || !*alive) return;
-    store_->expire(now());
+    // An ended lease no longer counts against its class's `lease limit`.
+    for (const auto& lease : store_->expire(now())) {
+      if (lease.state != leases::BindingState::Active) billing_.unbill(lease.address);
+    }
     offers_.expire(now());
     scheduleExpiry();
   });

@@ -55,6 +55,7 @@ class Server {
     std::unique_ptr<boost::asio::posix::stream_descriptor> stream;
   };
 
+  void rebuildBilling();
   void refreshInterfaces();
   void readFrames(Served& served);
   void onFrame(Served& served, std::span<const std::uint8_t> frame);
@@ -79,6 +80,7 @@ class Server {
   std::shared_ptr<const engine::ConfigModel> config_;
   std::unique_ptr<leases::FileLeaseStore> store_;
   engine::OfferBook offers_;
+  engine::BillingBook billing_;  // `lease limit`: which class each lease is billed to
   std::optional<io::UdpSocket> udp_;
   std::optional<io::LinkMonitor> monitor_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> monitorStream_;

@@ -30,6 +30,13 @@ use-host-decl-names on;
 option domain-name "fuzz.test";
 option arch code 93 = unsigned integer 16;
 class "pxe" { match if substring(option vendor-class-identifier, 0, 9) = "PXEClient"; }
+class "per-port" { match if exists agent.circuit-id; spawn with option agent.circuit-id;
+  lease limit 1; }
+class "by-mac" { match hardware; lease limit 2; }
+subclass "by-mac" 1:52:54:00:00:00:01 { filename "mac.img"; }
+one-lease-per-client on;
+set vc = substring(option vendor-class-identifier, 0, 4);
+if defined(vc) { option domain-name = concat(vc, ".fuzz.test"); }
 shared-network lab {
   subnet 192.168.0.0 netmask 255.255.255.0 {
     option routers 192.168.0.1;
@@ -64,6 +71,7 @@ struct World {
   std::unique_ptr<engine::ConfigModel> model;
   leases::MemoryLeaseStore store;
   engine::OfferBook offers;
+  engine::BillingBook billing;
   leases::Time now{std::chrono::seconds(1'700'000'000)};
 };
 
@@ -88,7 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   engine::Arrival arrival{"s0", (control & 0x40) ? net::Ipv4Address(172, 16, 0, 1)
                                                  : net::Ipv4Address(192, 168, 0, 1)};
   world.offers.expire(world.now);
-  engine::Engine engine(*world.model, world.store, world.offers);
+  engine::Engine engine(*world.model, world.store, world.offers, world.billing);
   auto apply = [&](const engine::Outcome& outcome) {
     for (const auto& lease : outcome.commits) {
       if (!inRanges(*world.model, lease.address)) std::abort();

@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
     for (const auto& subnet : model.subnets) {
       auto relay = net::Ipv4Address(subnet.network.address().value() + 1);
       engine::Arrival arrival{"eth0", net::Ipv4Address(198, 51, 100, 1)};
-      engine::Engine engine(model, store, offers);
+      engine::BillingBook billing;
+      engine::Engine engine(model, store, offers, billing);
       auto send = [&](dhcp::Message message) {
         message.giaddr = relay;
         message.hops = 1;

@@ -22,6 +22,7 @@ cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
   ip netns delete "$server_ns" 2>/dev/null || true
   ip netns delete "$client_ns" 2>/dev/null || true
+  rm -rf "/etc/netns/$server_ns"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -46,6 +47,7 @@ stop_server() {
 }
 
 scenario_topology
+scenario_name_files
 run_scenarios "$fixtures"
 
 if [ "$record" = --record ]; then

@@ -79,4 +79,29 @@ wait_for "^Reloaded $work/dhcpd.conf"
 got=$(lease_for 02:00:00:00:88:02)
 [ "$got" = "ip=192.168.8.150 domain=b.test" ] || fail "after a good reload: $got"
 echo "ok   a good configuration takes over, with its new range: $got"
+
+# The range goes away again: its lease is dropped as ISC drops it on a restart ("no subnet"),
+# and the rewritten lease file no longer holds it.
+conf c.test ""
+kill -HUP "$pid"
+wait_for "lease 192.168.8.150: no subnet."
+for _ in $(seq 100); do
+  grep -q "^lease 192.168.8.150 " "$work/dhcpd.leases" || break
+  sleep 0.05
+done
+grep -q "^lease 192.168.8.150 " "$work/dhcpd.leases" && fail "removed range's lease still in the file"
+grep -q "^lease 192.168.8.100 " "$work/dhcpd.leases" || fail "the kept range's lease was lost"
+echo "ok   a removed range's lease is dropped from the store and the file"
+
+# Back again: the address is free for anyone, as after a restart.
+conf d.test "range 192.168.8.150 192.168.8.150;"
+kill -HUP "$pid"
+for _ in $(seq 200); do
+  [ "$(grep -c "^Reloaded" "$work/dhcpd.log")" -ge 3 ] && break
+  sleep 0.05
+done
+[ "$(grep -c "^Reloaded" "$work/dhcpd.log")" -ge 3 ] || fail "the third reload was not logged"
+got=$(lease_for 02:00:00:00:88:03)
+[ "$got" = "ip=192.168.8.150 domain=d.test" ] || fail "after the range came back: $got"
+echo "ok   the range comes back free: $got"
 kill -0 "$pid" || fail "dhcpd exited"

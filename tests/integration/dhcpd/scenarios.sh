@@ -20,6 +20,17 @@ scenario_topology() {
   ip -n "$server_ns" route add 10.99.0.0/24 via 192.168.0.2
 }
 
+# The server namespace's /etc/hosts and an empty resolv.conf (ip netns exec mounts them over
+# /etc/...): reverse lookups for get-lease-hostnames answer from here, never from a network.
+# The caller's cleanup removes /etc/netns/$server_ns.
+scenario_name_files() {
+  mkdir -p "/etc/netns/$server_ns"
+  printf '%s\n' "127.0.0.1 localhost" "192.168.0.100 lease-100.pxelab.test lease-100" \
+    "192.168.0.200 fixed-200.pxelab.test" "192.168.0.201 fixed-201.pxelab.test" \
+    >"/etc/netns/$server_ns/hosts"
+  : >"/etc/netns/$server_ns/resolv.conf"
+}
+
 # exchange NAME ARGS...: one message; "no reply" is a result too.
 exchange() {
   local name=$1
@@ -87,5 +98,101 @@ run_scenarios() {
   exchange deny-unknown-unknown --type discover --mac 52:54:00:00:00:c0 --xid 0x1010 \
     --timeout-ms 1500
   exchange deny-unknown-known --type discover --mac 52:54:00:00:00:c1 --xid 0x1011
+  stop_server
+
+  start_server "$conf_dir/dhcpd-classes.conf"
+  exchange class-subclass-allowed --type discover --mac 52:54:00:00:00:d1 --xid 0x1020 \
+    --option 55:$prl
+  exchange class-subclass-own-body --type discover --mac 52:54:00:00:00:d2 --xid 0x1021 \
+    --option 55:$prl
+  exchange class-not-member --type discover --mac 52:54:00:00:00:d3 --xid 0x1022 \
+    --option 55:$prl
+  exchange class-first-wins --type discover --mac 52:54:00:00:00:d4 --xid 0x1023 \
+    --text-option 60:order --option 55:$prl
+  # 82 = circuit-id (1) "port-1" / "port-2", as a relay agent adds it.
+  local port1=0106706f72742d31 port2=0106706f72742d32
+  exchange class-spawn-offer --type discover --mac 52:54:00:00:00:e1 --xid 0x1024 \
+    --giaddr 10.99.0.1 --to 192.168.0.1 --option 82:$port1 --option 55:$prl
+  exchange class-spawn-ack --type request --mac 52:54:00:00:00:e1 --xid 0x1024 \
+    --requested "$last_yiaddr" --server-id 192.168.0.1 --giaddr 10.99.0.1 --to 192.168.0.1 \
+    --option 82:$port1 --option 55:$prl
+  exchange class-spawn-limit-reached --type discover --mac 52:54:00:00:00:e2 --xid 0x1025 \
+    --giaddr 10.99.0.1 --to 192.168.0.1 --option 82:$port1 --option 55:$prl --timeout-ms 1500
+  exchange class-spawn-other-port --type discover --mac 52:54:00:00:00:e2 --xid 0x1026 \
+    --giaddr 10.99.0.1 --to 192.168.0.1 --option 82:$port2 --option 55:$prl
+  stop_server
+
+  local prl_name=${prl}0c  # ... + host name
+  start_server "$conf_dir/dhcpd-names.conf"
+  exchange names-lease-hostname --type discover --mac 52:54:00:00:00:f1 --xid 0x1030 \
+    --option 55:$prl_name
+  local named=$last_yiaddr
+  # Before the ACK, so the offer is a fresh one again (an active lease is re-offered with the
+  # time it has left, which depends on the clock).
+  exchange names-not-asked --type discover --mac 52:54:00:00:00:f1 --xid 0x1034 \
+    --option 55:$prl
+  exchange names-lease-hostname-ack --type request --mac 52:54:00:00:00:f1 --xid 0x1030 \
+    --requested "$named" --server-id 192.168.0.1 --option 55:$prl_name
+  exchange names-no-hostname --type discover --mac 52:54:00:00:00:f2 --xid 0x1031 \
+    --option 55:$prl_name
+  exchange names-fixed-address --type discover --mac 52:54:00:00:00:f3 --xid 0x1032 \
+    --option 55:$prl_name
+  exchange names-host-decl --type discover --mac 52:54:00:00:00:f4 --xid 0x1033 \
+    --option 55:$prl_name
+  stop_server
+
+  start_server "$conf_dir/dhcpd-one-lease.conf"
+  exchange one-lease-a-offer --type discover --mac 52:54:00:00:00:a1 --xid 0x1040 \
+    --option 55:$prl
+  exchange one-lease-a-ack --type request --mac 52:54:00:00:00:a1 --xid 0x1040 \
+    --requested "$last_yiaddr" --server-id 192.168.0.1 --option 55:$prl
+  exchange one-lease-b-offer --type discover --mac 52:54:00:00:00:b1 --xid 0x1041 \
+    --option 55:$prl
+  exchange one-lease-b-ack --type request --mac 52:54:00:00:00:b1 --xid 0x1041 \
+    --requested "$last_yiaddr" --server-id 192.168.0.1 --option 55:$prl
+  # a1 takes an address on the relayed network by INIT-REBOOT (ISC ACKs a free one): that
+  # lease knew no client before the ACK, so nothing is released and the local pool stays full.
+  exchange one-lease-a-reboot-elsewhere --type request --mac 52:54:00:00:00:a1 --xid 0x1042 \
+    --requested 10.99.0.101 --giaddr 10.99.0.1 --to 192.168.0.1 --option 55:$prl
+  exchange one-lease-still-full --type discover --mac 52:54:00:00:00:c2 --xid 0x1043 \
+    --option 55:$prl --timeout-ms 1500
+  # b1 moves to the relayed network by DISCOVER/REQUEST: its offered lease knows it, so its
+  # local lease is released and another client gets that address.
+  exchange one-lease-b-move-offer --type discover --mac 52:54:00:00:00:b1 --xid 0x1044 \
+    --giaddr 10.99.0.1 --to 192.168.0.1 --option 55:$prl
+  exchange one-lease-b-move-ack --type request --mac 52:54:00:00:00:b1 --xid 0x1044 \
+    --requested "$last_yiaddr" --server-id 192.168.0.1 --giaddr 10.99.0.1 --to 192.168.0.1 \
+    --option 55:$prl
+  exchange one-lease-freed --type discover --mac 52:54:00:00:00:c2 --xid 0x1045 \
+    --option 55:$prl --timeout-ms 1500
+  stop_server
+
+  start_server "$conf_dir/dhcpd-repeated-subnet.conf"
+  exchange repeated-subnet-offer --type discover --mac 52:54:00:00:00:9a --xid 0x1050 \
+    --option 55:$prl
+  # Asking for an address of the other declaration's range shows whether it is served.
+  exchange repeated-subnet-other-range --type discover --mac 52:54:00:00:00:9b --xid 0x1051 \
+    --requested 192.168.0.105 --option 55:$prl
+  exchange repeated-subnet-other-request --type request --mac 52:54:00:00:00:9c --xid 0x1052 \
+    --requested 192.168.0.106 --option 55:$prl --timeout-ms 1500
+  stop_server
+
+  start_server "$conf_dir/dhcpd-server-id.conf"
+  exchange server-id-offer --type discover --mac 52:54:00:00:00:5a --xid 0x1060 --option 55:$prl
+  exchange server-id-ack --type request --mac 52:54:00:00:00:5a --xid 0x1060 \
+    --requested "$last_yiaddr" --server-id 192.168.0.250 --option 55:$prl
+  exchange server-id-nak --type request --mac 52:54:00:00:00:5b --xid 0x1061 \
+    --requested 10.5.5.5 --option 55:$prl
+  exchange server-id-relayed-nak --type request --mac 52:54:00:00:00:5c --xid 0x1062 \
+    --requested 192.168.0.105 --giaddr 10.99.0.1 --to 192.168.0.1 --option 55:$prl
+  stop_server
+
+  start_server "$conf_dir/dhcpd-variables.conf"
+  exchange variables-pxe --type discover --mac 52:54:00:00:00:6a --xid 0x1070 \
+    --text-option 60:PXEClient:Arch:00000:UNDI:002001 --option 55:$prl
+  exchange variables-other-vendor --type discover --mac 52:54:00:00:00:6b --xid 0x1071 \
+    --text-option 60:MSFT --option 55:$prl
+  exchange variables-no-vendor --type discover --mac 52:54:00:00:00:6c --xid 0x1072 \
+    --option 55:$prl
   stop_server
 }

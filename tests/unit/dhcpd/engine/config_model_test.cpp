@@ -136,7 +136,7 @@ if concat("a", "b") = "ab" { option log-servers 10.0.0.9; }
     if (!vendor.empty()) {
       message.options.set(60, std::vector<std::uint8_t>(vendor.begin(), vendor.end()));
     }
-    PacketContext context{&message, &model.source->catalogue, known, {}};
+    PacketContext context{&message, &model.source->catalogue, known, {}, nullptr, {}};
     Effective effective;
     execute(*model.global, context, effective);
     return effective;
@@ -188,4 +188,29 @@ subnet 192.168.0.0 netmask 255.255.255.0 {
   CHECK(outcome.reply->options.find(43)->data ==
         std::vector<std::uint8_t>{208, 4, 0xf1, 0x00, 0x74, 0x7e});
   CHECK(outcome.reply->options.find(224)->data == std::vector<std::uint8_t>{'x'});
+}
+
+TEST_CASE("a subnet declared twice is served as its last declaration, as ISC", "[engine]") {
+  Server server(R"(
+authoritative;
+subnet 192.168.0.0 netmask 255.255.255.0 {
+  range 192.168.0.100 192.168.0.109;
+  option domain-name "first.test";
+}
+subnet 192.168.0.0 netmask 255.255.255.0 {
+  range 192.168.0.120 192.168.0.129;
+  option domain-name "second.test";
+}
+subnet 192.168.0.0 netmask 255.255.255.128 { }
+)");
+  CHECK(server.model.subnetFor(net::Ipv4Address(192, 168, 0, 200)) == &server.model.subnets[1]);
+  // The narrower subnet still comes first for its addresses.
+  CHECK(server.model.subnetFor(net::Ipv4Address(192, 168, 0, 5)) == &server.model.subnets[2]);
+  server.arrival.serverAddress = net::Ipv4Address(192, 168, 0, 200);
+  auto asked = discover(1);
+  asked.options.set(dhcp::option::kRequestedAddress, {192, 168, 0, 105});
+  auto offer = server.handle(asked, kNow);
+  REQUIRE(offer.reply);
+  CHECK(offer.reply->yiaddr == net::Ipv4Address(192, 168, 0, 120));
+  CHECK(optionText(*offer.reply, 15) == "second.test");
 }

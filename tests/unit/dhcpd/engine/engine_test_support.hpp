@@ -49,13 +49,13 @@ struct Server {
   }
   // One call of the engine, probes left to the test.
   Outcome handleOnce(const dhcp::Message& request, leases::Time now) {
-    Engine engine(model, store, offers);
+    Engine engine(model, store, offers, billing);
     engine.limitProbes(maxProbes);
     return apply(engine.handle(request, arrival, now), now);
   }
   Outcome settle(const dhcp::Message& request, const Probe& probe, ProbeResult result,
                  leases::Time now) {
-    Engine engine(model, store, offers);
+    Engine engine(model, store, offers, billing);
     engine.limitProbes(maxProbes);
     return apply(engine.probed(request, arrival, probe, result, now), now);
   }
@@ -68,6 +68,7 @@ struct Server {
   ConfigModel model;
   leases::MemoryLeaseStore store;
   OfferBook offers;
+  BillingBook billing;
   Arrival arrival{"s0", net::Ipv4Address(192, 168, 0, 1)};
 };
 

@@ -90,3 +90,46 @@ TEST_CASE("AddressSet agrees with a plain set under random operations", "[leases
     REQUIRE(set.size() == model.size());
   }
 }
+
+TEST_CASE("AddressSet erases a range across intervals and splits at its edges", "[leases]") {
+  AddressSet set;
+  set.insertRange(10, 20);
+  set.insertRange(30, 40);
+  set.insertRange(50, 60);
+  set.eraseRange(15, 55);
+  CHECK(set.size() == 5u + 5u);
+  CHECK(set.intervalCount() == 2);
+  CHECK(set.contains(14));
+  CHECK_FALSE(set.contains(15));
+  CHECK_FALSE(set.contains(35));
+  CHECK_FALSE(set.contains(55));
+  CHECK(set.contains(56));
+  set.eraseRange(0, 100);
+  CHECK(set.empty());
+  CHECK(set.size() == 0u);
+  set.insertRange(0x0a000000, 0x0affffff);
+  set.eraseRange(0x0a000001, 0x0afffffe);  // a /8 minus its ends, in one step
+  CHECK(set.size() == 2u);
+  set.eraseRange(0xffffff00, 0xffffffff);  // nothing there
+  CHECK(set.size() == 2u);
+}
+
+TEST_CASE("AddressSet eraseRange agrees with erasing address by address", "[leases]") {
+  std::mt19937 random(7);
+  for (int round = 0; round < 200; ++round) {
+    AddressSet fast;
+    std::set<std::uint32_t> slow;
+    for (int i = 0; i < 6; ++i) {
+      auto first = static_cast<std::uint32_t>(random() % 200);
+      auto last = first + static_cast<std::uint32_t>(random() % 30);
+      fast.insertRange(first, last);
+      for (auto a = first; a <= last; ++a) slow.insert(a);
+    }
+    auto first = static_cast<std::uint32_t>(random() % 220);
+    auto last = first + static_cast<std::uint32_t>(random() % 60);
+    fast.eraseRange(first, last);
+    for (auto a = first; a <= last; ++a) slow.erase(a);
+    REQUIRE(fast.size() == slow.size());
+    for (std::uint32_t a = 0; a < 300; ++a) REQUIRE(fast.contains(a) == slow.contains(a));
+  }
+}

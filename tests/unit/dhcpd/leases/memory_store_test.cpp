@@ -226,3 +226,29 @@ TEST_CASE("allocate follows the order of the requested ranges", "[leases]") {
   CHECK(take() == Ipv4Address(10, 0, 0, 2));
   CHECK(take() == std::nullopt);
 }
+
+TEST_CASE("a removed range is no longer allocated and its leases can be dropped", "[leases]") {
+  MemoryLeaseStore store;
+  const AddressRange other{Ipv4Address(10, 0, 0, 1), Ipv4Address(10, 0, 0, 2)};
+  REQUIRE(store.addRange(kRange));
+  REQUIRE(store.addRange(other));
+  store.commit(activeLease(Ipv4Address(192, 168, 0, 100), "a", 1, kNow, seconds{600}), {});
+  store.commit(activeLease(Ipv4Address(10, 0, 0, 1), "b", 2, kNow, seconds{600}), {});
+  CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 101));  // held
+  CHECK_FALSE(store.removeRange({kRange.first, Ipv4Address(192, 168, 0, 102)}));  // not as added
+  CHECK(store.removeRange(kRange));
+  CHECK(store.heldCount() == 0);
+  CHECK(allocateIn(store, kRange, kNow) == std::nullopt);
+  // The lease stays until dropped; the other range's lease is kept.
+  CHECK(store.findByAddress(Ipv4Address(192, 168, 0, 100)));
+  auto dropped = store.dropLeasesOutsideRanges();
+  REQUIRE(dropped.size() == 1);
+  CHECK(dropped[0].address == Ipv4Address(192, 168, 0, 100));
+  CHECK_FALSE(store.findByAddress(Ipv4Address(192, 168, 0, 100)));
+  CHECK(store.findByClientId("a").empty());
+  CHECK(store.findByClientId("b").size() == 1);
+  CHECK(store.expire(kNow + seconds{600}).size() == 1);  // only the kept lease ends
+  // The range comes back (a shrunk range is removed and added again): all of it is free.
+  REQUIRE(store.addRange(kRange));
+  CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 100));
+}
