@@ -33,6 +33,9 @@ exchange() {
 
 readonly prl=0103060f333a3b  # subnet mask, routers, DNS, domain, lease time, T1, T2
 readonly prl_pxe=0103060f333a3b2b3c4243  # ... + 43, 60, 66, 67
+# 29 options, 465 bytes of them with dhcpd-options.conf: more than a 576-byte reply holds.
+readonly prl_many=0103060f77020407090e1112171a1c2128292a2c2e2f4041424546484a
+readonly prl_no_mask=03060f2a  # routers, DNS, domain, NTP: no subnet mask
 
 run_scenarios() {
   local conf_dir=$1
@@ -87,5 +90,35 @@ run_scenarios() {
   exchange deny-unknown-unknown --type discover --mac 52:54:00:00:00:c0 --xid 0x1010 \
     --timeout-ms 1500
   exchange deny-unknown-known --type discover --mac 52:54:00:00:00:c1 --xid 0x1011
+  stop_server
+
+  start_server "$conf_dir/dhcpd-options.conf"
+  exchange no-mask-offer --type discover --mac 52:54:00:00:00:20 --xid 0x1020 \
+    --option 55:$prl_no_mask
+  exchange no-mask-ack --type request --mac 52:54:00:00:00:20 --xid 0x1020 \
+    --requested "$last_yiaddr" --server-id 192.168.0.1 --option 55:$prl_no_mask
+  exchange no-mask-inform --type inform --mac 52:54:00:00:00:20 --xid 0x1021 \
+    --ciaddr 192.168.0.2 --to 192.168.0.1 --option 55:$prl_no_mask
+  exchange many-options-offer --type discover --mac 52:54:00:00:00:22 --xid 0x1022 \
+    --option 55:$prl_many
+  exchange many-options-ack --type request --mac 52:54:00:00:00:22 --xid 0x1022 \
+    --requested "$last_yiaddr" --server-id 192.168.0.1 --option 55:$prl_many
+  exchange many-options-max-800 --type discover --mac 52:54:00:00:00:23 --xid 0x1023 \
+    --option 57:0320 --option 55:$prl_many
+  exchange many-options-max-1500 --type discover --mac 52:54:00:00:00:24 --xid 0x1024 \
+    --option 57:05dc --option 55:$prl_many
+  exchange many-options-sname-only --type discover --mac 52:54:00:00:00:d1 --xid 0x1025 \
+    --option 55:$prl_many
+  exchange many-options-relayed --type discover --mac 52:54:00:00:00:26 --xid 0x1026 \
+    --giaddr 10.99.0.1 --to 192.168.0.1 --option 82:0104657468300206020000000001 \
+    --option 55:$prl_many
+  exchange many-options-inform --type inform --mac 52:54:00:00:00:27 --xid 0x1027 \
+    --ciaddr 192.168.0.2 --to 192.168.0.1 --option 55:$prl_many
+  exchange long-option-offer --type discover --mac 52:54:00:00:00:d2 --xid 0x1028 \
+    --option 55:0103e0060f77
+  exchange no-list-offer --type discover --mac 52:54:00:00:00:29 --xid 0x1029
+  exchange bootp-many-fixed --type bootp --mac 52:54:00:00:00:b1 --xid 0x102a
+  exchange bootp-many-dynamic --type bootp --mac 52:54:00:00:00:2b --xid 0x102b \
+    --giaddr 10.99.0.1 --to 192.168.0.1
   stop_server
 }
