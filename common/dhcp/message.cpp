@@ -338,10 +338,15 @@ std::expected<std::span<const std::uint8_t>, EncodeErrorCode> encode(
   }
   IscStore store(total, fileCutoff, snameCutoff);
   const auto& entries = message.options.entries();
+  // The last option stored here (option 82 has its own room).
+  std::size_t last = entries.size();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].code != option::kRelayAgentInformation) last = i;
+  }
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const auto& entry = entries[i];
     if (entry.code == option::kRelayAgentInformation) continue;
-    const bool final = limits.lastIsFinal && i + 1 == entries.size();
+    const bool final = limits.lastIsFinal && i == last;
     if (!store.store(entry.code, entry.data, final) && dropped != nullptr) {
       dropped->push_back(entry.code);
     }

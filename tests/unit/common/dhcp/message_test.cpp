@@ -269,6 +269,11 @@ TEST_CASE("only the sender's final option may use the room kept for option 52", 
   REQUIRE(encoded);
   CHECK(dropped.empty());
   CHECK((*encoded)[240 + 58] == 255);
+  // Relay agent information after it does not take that right away.
+  message.options.set(option::kRelayAgentInformation, {1, 1, 'x'});
+  dropped.clear();
+  REQUIRE(encode(message, limits, out, &dropped));
+  CHECK(dropped.empty());
 }
 
 TEST_CASE("relay agent information goes after option 52, in room of its own", "[dhcp]") {
