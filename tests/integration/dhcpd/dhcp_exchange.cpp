@@ -67,6 +67,7 @@ struct Arguments {
   bool broadcast = false;
   std::vector<std::string> hexOptions, textOptions;
   int timeoutMs = 3000;
+  std::size_t pad = dhcp::kBootpMinimumSize;
 };
 
 }  // namespace
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
       ("option", po::value(&a.hexOptions), "CODE:HEX, e.g. 93:0007")
       ("text-option", po::value(&a.textOptions), "CODE:TEXT, e.g. 77:iPXE")
       ("timeout-ms", po::value(&a.timeoutMs), "wait this long for the reply")
+      ("pad", po::value(&a.pad), "pad the message with zeros to this size (default 300)")
       ("save", po::value(&a.save), "write the reply's DHCP message here");
   try {
     po::variables_map map;
@@ -166,7 +168,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::array<std::uint8_t, 1500> payload{};
-  auto encoded = dhcp::encode(request, {}, payload);
+  dhcp::EncodeLimits limits;
+  limits.minimumSize = a.pad;
+  auto encoded = dhcp::encode(request, limits, payload);
   if (!encoded) {
     std::cerr << "dhcp_exchange: cannot encode: " << dhcp::toString(encoded.error()) << "\n";
     return 2;

@@ -120,5 +120,9 @@ run_scenarios() {
   exchange bootp-many-fixed --type bootp --mac 52:54:00:00:00:b1 --xid 0x102a
   exchange bootp-many-dynamic --type bootp --mac 52:54:00:00:00:2b --xid 0x102b \
     --giaddr 10.99.0.1 --to 192.168.0.1
+  # BOOTP's room: a longer request's vendor area, or its option 57.
+  exchange bootp-many-long-request --type bootp --mac 52:54:00:00:00:b1 --xid 0x102c --pad 400
+  exchange bootp-many-max-size --type bootp --mac 52:54:00:00:00:b1 --xid 0x102d \
+    --option 57:0240
   stop_server
 }
