@@ -398,6 +398,18 @@ void buildReply(const ConfigModel& config, const dhcp::Message& request, const A
     }
   }
   auto limits = replyLimits(kind, request, arrival.requestSize, options);
+  if (kind == ReplyKind::BootpFixed && !request.hasMagicCookie &&
+      !isOn(effective, "always-reply-rfc1048")) {
+    // bootp.c: a client from before RFC 1048 gets its own vendor area back (ours holds no
+    // options: the decoder keeps none without a cookie), at the request's size.
+    reply.options = {};
+    reply.hasMagicCookie = false;
+    limits.minimumSize = std::max(limits.minimumSize, arrival.requestSize);
+    outcome.reply = std::move(reply);
+    outcome.limits = limits;
+    outcome.destination = replyDestination(request, *outcome.reply);
+    return;
+  }
   limits.lastIsFinal = !priority.empty() && reply.options.contains(priority.back());
   // RFC 3046: a relay's agent information goes back to it unchanged, last, as ISC echoes it.
   if (!request.giaddr.isAny()) {

@@ -124,5 +124,7 @@ run_scenarios() {
   exchange bootp-many-long-request --type bootp --mac 52:54:00:00:00:b1 --xid 0x102c --pad 400
   exchange bootp-many-max-size --type bootp --mac 52:54:00:00:00:b1 --xid 0x102d \
     --option 57:0240
+  # Without RFC 1048's magic cookie ISC sends the request's vendor area back.
+  exchange bootp-no-cookie --type bootp --mac 52:54:00:00:00:b1 --xid 0x102e --no-cookie
   stop_server
 }
