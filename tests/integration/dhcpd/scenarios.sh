@@ -127,4 +127,12 @@ run_scenarios() {
   # Without RFC 1048's magic cookie ISC sends the request's vendor area back.
   exchange bootp-no-cookie --type bootp --mac 52:54:00:00:00:b1 --xid 0x102e --no-cookie
   stop_server
+
+  start_server "$conf_dir/dhcpd-times.conf"
+  exchange times-offer --type discover --mac 52:54:00:00:00:30 --xid 0x1030 --option 55:0103
+  exchange times-long-lease --type discover --mac 52:54:00:00:00:31 --xid 0x1031 \
+    --option 51:00000e10 --option 55:01033a3b
+  exchange times-inform --type inform --mac 52:54:00:00:00:32 --xid 0x1032 \
+    --ciaddr 192.168.0.2 --to 192.168.0.1 --option 55:01033a3b
+  stop_server
 }
