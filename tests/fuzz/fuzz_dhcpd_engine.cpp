@@ -114,9 +114,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!encoded) std::abort();
   const auto* agent = reply.options.find(dhcp::option::kRelayAgentInformation);
   const std::size_t agentRoom = agent ? agent->data.size() + 2 * (agent->data.size() / 255 + 1) : 0;
-  if (encoded->size() > std::max<std::size_t>(dhcp::kBootpMinimumSize,
-                                              dhcp::kFixedFieldsSize +
-                                                  outcome.limits.optionsField + agentRoom)) {
+  if (encoded->size() > std::max(outcome.limits.minimumSize,
+                                dhcp::kFixedFieldsSize + outcome.limits.optionsField + agentRoom)) {
     std::abort();
   }
   if (outcome.destination.via == engine::Destination::Via::Kernel &&
