@@ -387,7 +387,8 @@ void buildReply(const ConfigModel& config, const dhcp::Message& request, const A
   } else if (const auto* list = request.options.find(dhcp::option::kParameterRequestList)) {
     asked = list->data;
   }
-  // Neither list goes back to the client; ISC leaves out options without data.
+  // The list is not sent back (ISC would only if a list asked for 55); ISC leaves out options
+  // without data.
   options.erase(dhcp::option::kParameterRequestList);
   std::erase_if(options, [](const auto& entry) { return entry.second.empty(); });
   const auto priority =
