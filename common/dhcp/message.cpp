@@ -54,68 +54,107 @@ std::expected<std::uint8_t, DecodeError> decodeArea(std::span<const std::uint8_t
   return overload;
 }
 
-// One piece of an option on the wire: at most 255 bytes of its data.
-struct Chunk {
-  std::uint8_t code;
-  std::span<const std::uint8_t> data;
-  std::size_t size() const { return 2 + data.size(); }
-};
-
-std::vector<Chunk> chunksOf(const OptionList& options) {
-  std::vector<Chunk> chunks;
-  for (const auto& entry : options.entries()) {
-    std::span<const std::uint8_t> rest = entry.data;
-    do {
-      auto piece = rest.first(std::min<std::size_t>(rest.size(), 255));
-      chunks.push_back({entry.code, piece});
-      rest = rest.subspan(piece.size());
-    } while (!rest.empty());
-  }
-  return chunks;
-}
-
-// Where each chunk goes when the options field alone is too small.
-struct Area {
-  std::size_t capacity;  // bytes for chunks, the End option excluded
-  std::vector<Chunk> chunks;
-  std::size_t used = 0;
-};
-
-void writeChunks(ByteWriter& writer, const std::vector<Chunk>& chunks) {
-  for (const auto& chunk : chunks) {
-    writer.u8(chunk.code);
-    writer.u8(static_cast<std::uint8_t>(chunk.data.size()));
-    writer.bytes(chunk.data);
-  }
-}
-
-// Lays chunks out over the areas in order. A chunk that does not fit where the cursor is goes
-// whole to the next area when it fits there, else it is split (RFC 3396 allows any split).
-bool layOut(const std::vector<Chunk>& chunks, std::vector<Area>& areas) {
-  std::size_t current = 0;
-  for (Chunk chunk : chunks) {
-    for (;;) {
-      if (current == areas.size()) return false;
-      Area& area = areas[current];
-      const std::size_t room = area.capacity - area.used;
-      if (chunk.size() <= room) {
-        area.chunks.push_back(chunk);
-        area.used += chunk.size();
-        break;
-      }
-      const bool fitsWholeInNext =
-          current + 1 < areas.size() && chunk.size() <= areas[current + 1].capacity;
-      if (!fitsWholeInNext && room > 2) {
-        auto head = chunk.data.first(room - 2);
-        area.chunks.push_back({chunk.code, head});
-        area.used += 2 + head.size();
-        chunk.data = chunk.data.subspan(head.size());
-      }
-      ++current;
+// ISC's store_options over one scratch buffer: the options field (after the cookie), then the
+// file field, then the sname field when they may be overloaded. Offsets are relative to the
+// buffer; a cutoff of 0 means that field is not available.
+class IscStore {
+ public:
+  IscStore(std::size_t size, std::size_t firstCutoff, std::size_t secondCutoff)
+      : buffer_(size, option::kPad), buflen_(size), firstCutoff_(firstCutoff),
+        secondCutoff_(secondCutoff) {
+    bufend_ = sbufend_ = buflen_;
+    if (firstCutoff_ != 0) {
+      bufend_ = firstCutoff_;
+      if (secondCutoff_ != 0) sbufend_ = secondCutoff_;
+    } else if (secondCutoff_ != 0) {
+      bufend_ = secondCutoff_;
     }
   }
-  return true;
-}
+
+  // Stores one option (or none of it); `final` is ISC's "last in the priority list".
+  bool store(std::uint8_t code, std::span<const std::uint8_t> data, bool final) {
+    std::size_t length = data.size();
+    bool splitUp = length > 255;
+    const std::size_t optStart = bufix_, sOptStart = six_, tOptStart = tix_;
+    std::size_t done = 0;
+    do {
+      std::size_t increment = length;
+      std::size_t* index = nullptr;
+      std::size_t base = 0;
+      if (!splitUp && ((six_ == 0 && tix_ == 0 && final && bufix_ + 2 + length < bufend_) ||
+                       bufix_ + 5 + length < bufend_)) {
+        index = &bufix_;
+      } else if (!splitUp && firstCutoff_ != 0 &&
+                 firstCutoff_ + six_ + 3 + length < sbufend_) {
+        index = &six_;
+        base = firstCutoff_;
+      } else if (!splitUp && secondCutoff_ != 0 &&
+                 secondCutoff_ + tix_ + 3 + length < buflen_) {
+        index = &tix_;
+        base = secondCutoff_;
+      } else {
+        splitUp = true;
+        if (bufix_ + 6 < bufend_) {
+          increment = bufend_ - bufix_ - 5;
+          index = &bufix_;
+        } else if (firstCutoff_ != 0 && firstCutoff_ + six_ + 4 < sbufend_) {
+          increment = sbufend_ - (firstCutoff_ + six_) - 3;
+          index = &six_;
+          base = firstCutoff_;
+        } else if (secondCutoff_ != 0 && secondCutoff_ + tix_ + 4 < buflen_) {
+          increment = buflen_ - (secondCutoff_ + tix_) - 3;
+          index = &tix_;
+          base = secondCutoff_;
+        } else {
+          // Roll back what was stored of this option: it is left out.
+          bufix_ = optStart;
+          six_ = sOptStart;
+          tix_ = tOptStart;
+          return false;
+        }
+      }
+      increment = std::min({increment, length, std::size_t{255}});
+      const std::size_t at = base + *index;
+      buffer_[at] = code;
+      buffer_[at + 1] = static_cast<std::uint8_t>(increment);
+      std::copy_n(data.begin() + static_cast<std::ptrdiff_t>(done), increment,
+                  buffer_.begin() + static_cast<std::ptrdiff_t>(at + 2));
+      length -= increment;
+      done += increment;
+      *index += 2 + increment;
+    } while (length != 0);
+    return true;
+  }
+
+  // End and padding in the overloaded fields; which of them hold options (option 52's value).
+  std::uint8_t finish() {
+    std::uint8_t overload = 0;
+    if (firstCutoff_ != 0 && six_ != 0) {
+      std::fill(buffer_.begin() + static_cast<std::ptrdiff_t>(firstCutoff_ + six_),
+                buffer_.begin() + static_cast<std::ptrdiff_t>(sbufend_), option::kPad);
+      buffer_[firstCutoff_ + six_] = option::kEnd;
+      overload |= kOverloadFile;
+    }
+    if (secondCutoff_ != 0 && tix_ != 0) {
+      std::fill(buffer_.begin() + static_cast<std::ptrdiff_t>(secondCutoff_ + tix_),
+                buffer_.end(), option::kPad);
+      buffer_[secondCutoff_ + tix_] = option::kEnd;
+      overload |= kOverloadServerName;
+    }
+    return overload;
+  }
+
+  std::span<const std::uint8_t> main() const { return std::span(buffer_).first(bufix_); }
+  std::span<const std::uint8_t> area(std::size_t cutoff, std::size_t size) const {
+    return std::span(buffer_).subspan(cutoff, size);
+  }
+
+ private:
+  std::vector<std::uint8_t> buffer_;
+  std::size_t buflen_, firstCutoff_, secondCutoff_;
+  std::size_t bufend_ = 0, sbufend_ = 0;
+  std::size_t bufix_ = 0, six_ = 0, tix_ = 0;
+};
 
 // The entry for `code` in a const or mutable list of options.
 template <class Entries>
@@ -157,7 +196,6 @@ std::string_view toString(DecodeErrorCode code) {
 
 std::string_view toString(EncodeErrorCode code) {
   switch (code) {
-    case EncodeErrorCode::DoesNotFit: return "options do not fit the client's maximum size";
     case EncodeErrorCode::BufferTooSmall: return "output buffer too small";
     case EncodeErrorCode::FieldTooLong: return "server name or file name too long";
   }
@@ -258,42 +296,62 @@ std::expected<Message, DecodeError> decode(std::span<const std::uint8_t> bytes) 
   return message;
 }
 
-std::expected<std::span<const std::uint8_t>, EncodeErrorCode> encode(const Message& message,
-                                                                     EncodeLimits limits,
-                                                                     std::span<std::uint8_t> out) {
+std::size_t optionsFieldFor(std::size_t maxMessageSize) {
+  return std::clamp(maxMessageSize, kMinimumMaxMessageSize, kMaximumMessageSize) -
+         kIpUdpOverhead - kFixedFieldsSize;
+}
+
+std::expected<std::span<const std::uint8_t>, EncodeErrorCode> encode(
+    const Message& message, const EncodeLimits& limits, std::span<std::uint8_t> out,
+    std::vector<std::uint8_t>* dropped) {
   if (message.sname.size() > kServerNameSize || message.file.size() > kBootFileSize) {
     return std::unexpected(EncodeErrorCode::FieldTooLong);
   }
-  // Every client accepts 576 bytes (RFC 2131 section 2), whatever its option 57 says.
-  const std::size_t maxMessageSize = std::max(limits.maxMessageSize, kMinimumMaxMessageSize);
-  const std::size_t optionsFieldSize = maxMessageSize - kIpUdpOverhead - kOffsetOptions;
+  constexpr std::size_t kCookieSize = 4;
+  // Room for the cookie and End at least, and never past one frame.
+  std::size_t fieldSize = std::clamp(limits.optionsField, kCookieSize + 1, kMaximumOptionsField);
 
-  const auto chunks = chunksOf(message.options);
-  std::size_t needed = 0;
-  for (const auto& chunk : chunks) needed += chunk.size();
-
-  // Areas in order: the options field, then file and sname where they are free.
-  std::vector<Area> areas;
-  std::uint8_t overload = 0;
-  if (needed + 1 <= optionsFieldSize) {
-    areas.push_back({optionsFieldSize - 1, {}, 0});
-  } else {
-    areas.push_back({optionsFieldSize - 1 - 3, {}, 0});  // room for option 52
-    if (message.file.empty()) areas.push_back({kBootFileSize - 1, {}, 0});
-    if (message.sname.empty()) areas.push_back({kServerNameSize - 1, {}, 0});
+  // Relay agent information first, into its own room, as ISC stores it apart (1024 bytes).
+  const Option* agent = message.options.find(option::kRelayAgentInformation);
+  IscStore agentStore(1024, 0, 0);
+  std::size_t agentSize = 0;
+  if (agent != nullptr) {
+    if (agentStore.store(agent->code, agent->data, true)) {
+      agentSize = agentStore.main().size();
+    } else if (dropped != nullptr) {
+      dropped->push_back(agent->code);
+    }
   }
-  if (!layOut(chunks, areas)) return std::unexpected(EncodeErrorCode::DoesNotFit);
-  std::size_t areaIndex = 1;
-  const Area* fileArea = nullptr;
-  const Area* snameArea = nullptr;
-  if (areas.size() > 1 && message.file.empty()) {
-    fileArea = &areas[areaIndex++];
-    if (!fileArea->chunks.empty()) overload |= kOverloadFile;
+  fieldSize = std::min(fieldSize + agentSize, kMaximumOptionsField);
+  std::size_t mainSize = fieldSize > agentSize ? fieldSize - agentSize : fieldSize;
+  // The scratch buffer: options field (after the cookie), then file, then sname, where free.
+  std::size_t total = mainSize - kCookieSize;
+  std::size_t fileCutoff = 0;
+  std::size_t snameCutoff = 0;
+  if (limits.overload && message.file.empty()) {
+    fileCutoff = total;
+    total += kBootFileSize;
   }
-  if (areas.size() > areaIndex && message.sname.empty()) {
-    snameArea = &areas[areaIndex];
-    if (!snameArea->chunks.empty()) overload |= kOverloadServerName;
+  if (limits.overload && message.sname.empty()) {
+    snameCutoff = total;
+    total += kServerNameSize;
   }
+  IscStore store(total, fileCutoff, snameCutoff);
+  const auto& entries = message.options.entries();
+  // The last option stored here (option 82 has its own room).
+  std::size_t last = entries.size();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].code != option::kRelayAgentInformation) last = i;
+  }
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& entry = entries[i];
+    if (entry.code == option::kRelayAgentInformation) continue;
+    const bool final = limits.lastIsFinal && i == last;
+    if (!store.store(entry.code, entry.data, final) && dropped != nullptr) {
+      dropped->push_back(entry.code);
+    }
+  }
+  const std::uint8_t overload = store.finish();
 
   ByteWriter writer(out);
   writer.u8(message.op);
@@ -308,36 +366,34 @@ std::expected<std::span<const std::uint8_t>, EncodeErrorCode> encode(const Messa
   writer.u32(message.siaddr.value());
   writer.u32(message.giaddr.value());
   writer.bytes(message.chaddr);
-  auto writeOverflowArea = [&](const Area* area, const std::string& text, std::size_t size) {
-    if (area == nullptr || area->chunks.empty()) {
-      writeTextField(writer, text, size);
-      return;
-    }
-    const auto start = writer.offset();
-    writeChunks(writer, area->chunks);
-    writer.u8(option::kEnd);
-    writer.fill(size - (writer.offset() - start));
-  };
-  writeOverflowArea(snameArea, message.sname, kServerNameSize);
-  writeOverflowArea(fileArea, message.file, kBootFileSize);
+  if (overload & kOverloadServerName) {
+    writer.bytes(store.area(snameCutoff, kServerNameSize));
+  } else {
+    writeTextField(writer, message.sname, kServerNameSize);
+  }
+  if (overload & kOverloadFile) {
+    writer.bytes(store.area(fileCutoff, kBootFileSize));
+  } else {
+    writeTextField(writer, message.file, kBootFileSize);
+  }
 
-  const bool withCookie = message.hasMagicCookie || !message.options.empty();
-  if (withCookie) {
+  // A BOOTP message without a cookie and options has a bare vendor area.
+  if (message.hasMagicCookie || !message.options.empty()) {
+    const std::size_t start = writer.offset();
     writer.u32(kMagicCookie);
-    auto mainChunks = areas.front().chunks;
+    writer.bytes(store.main());
     if (overload != 0) {
-      // Right after the message type when that leads, as clients look for it first.
-      const std::size_t at = !mainChunks.empty() && mainChunks.front().code ==
-                                                        option::kMessageType ? 1 : 0;
-      writeChunks(writer, std::vector<Chunk>(mainChunks.begin(), mainChunks.begin() + at));
       writer.u8(option::kOverload);
       writer.u8(1);
       writer.u8(overload);
-      writeChunks(writer, std::vector<Chunk>(mainChunks.begin() + at, mainChunks.end()));
-    } else {
-      writeChunks(writer, mainChunks);
     }
-    writer.u8(option::kEnd);
+    if (agentSize != 0 && fieldSize >= writer.offset() - start + agentSize) {
+      writer.bytes(agentStore.main());
+    } else if (agentSize != 0 && dropped != nullptr) {
+      dropped->push_back(option::kRelayAgentInformation);
+    }
+    // ISC leaves End out when the options fill the field exactly.
+    if (writer.offset() - start < fieldSize) writer.u8(option::kEnd);
   }
   if (writer.offset() < limits.minimumSize) writer.fill(limits.minimumSize - writer.offset());
   auto written = writer.result();

@@ -3,8 +3,8 @@
 //
 // Options are kept as raw code + bytes in the order they first appeared; repeated instances are
 // concatenated (RFC 3396) and option overload (52) is followed on decode, so the engine sees one
-// list and never the wire layout. Encode is the mirror image: it lays the list out in order,
-// splitting long options and overloading file/sname only when the peer's size limit demands it.
+// list and never the wire layout. Encode lays the list out in order as ISC dhcpd does, splitting
+// long options and overloading file/sname only when the peer's size limit demands it.
 
 #include <array>
 #include <cstddef>
@@ -142,23 +142,46 @@ std::string_view toString(DecodeErrorCode code);
 
 std::expected<Message, DecodeError> decode(std::span<const std::uint8_t> bytes);
 
+// ISC dhcpd's layout (common/options.c, cons_options and store_options), which replies must
+// match byte for byte. Options go out in the message's order; each goes whole into the options
+// field while 3 bytes stay free for option 52, else whole into file, else into sname (where
+// those are empty and overloading is allowed), else it is split over what is left of them in
+// that order; longer than 255 bytes it is split into 255-byte pieces from the start (RFC 3396).
+// An option that does not fit at all is left out, as ISC leaves it out. Relay agent information
+// (82) goes last, after option 52, in room of its own beyond the limit.
+inline constexpr std::size_t kMinimumOptionsField =  // 312: what a 576-byte message holds
+    kMinimumMaxMessageSize - kIpUdpOverhead - kFixedFieldsSize;
+inline constexpr std::size_t kMaximumMessageSize = 1500;  // ISC's DHCP_MTU_MAX: one frame
+inline constexpr std::size_t kMaximumOptionsField =
+    kMaximumMessageSize - kIpUdpOverhead - kFixedFieldsSize;
+inline constexpr std::size_t kBootpVendorAreaSize = 64;  // RFC 951's vend field
+
 struct EncodeLimits {
-  // The peer's maximum DHCP message size, IP and UDP headers included (option 57).
-  std::size_t maxMessageSize = kMinimumMaxMessageSize;
+  // Bytes for the magic cookie, the options and End in the options field (ISC's mb_size).
+  std::size_t optionsField = kMinimumOptionsField;
+  // Options may go into file and sname when those are empty (option 52), file first.
+  bool overload = true;
+  // The last option is the last the sender meant to send at all (the end of ISC's priority
+  // list), so it may take the 3 bytes otherwise kept for option 52.
+  bool lastIsFinal = false;
   // Pad the message with zeros up to this size, as ISC dhcpd does (300).
   std::size_t minimumSize = kBootpMinimumSize;
 };
 
+// The options field for a peer's maximum message size (option 57, IP and UDP headers
+// included), as ISC takes it: below 576 as 576, above 1500 as 1500.
+std::size_t optionsFieldFor(std::size_t maxMessageSize);
+
 enum class EncodeErrorCode {
-  DoesNotFit,      // the options do not fit even with file and sname overloaded
   BufferTooSmall,  // the output buffer is smaller than the message
   FieldTooLong,    // sname or file longer than its field
 };
 std::string_view toString(EncodeErrorCode code);
 
-// Returns the encoded part of `out`.
-std::expected<std::span<const std::uint8_t>, EncodeErrorCode> encode(const Message& message,
-                                                                     EncodeLimits limits,
-                                                                     std::span<std::uint8_t> out);
+// Returns the encoded part of `out`. The codes of options left out for want of room go to
+// `dropped` when given.
+std::expected<std::span<const std::uint8_t>, EncodeErrorCode> encode(
+    const Message& message, const EncodeLimits& limits, std::span<std::uint8_t> out,
+    std::vector<std::uint8_t>* dropped = nullptr);
 
 }  // namespace snowboot::dhcp

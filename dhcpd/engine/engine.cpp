@@ -30,11 +30,14 @@ std::optional<net::Ipv4Address> optionAddress(const dhcp::Message& message, std:
   return net::Ipv4Address(d[0], d[1], d[2], d[3]);
 }
 
+std::optional<std::uint32_t> optionNumberOf(const std::vector<std::uint8_t>& d) {
+  if (d.size() != 4) return std::nullopt;
+  return std::uint32_t{d[0]} << 24 | std::uint32_t{d[1]} << 16 | std::uint32_t{d[2]} << 8 | d[3];
+}
+
 std::optional<std::uint32_t> optionNumber(const dhcp::Message& message, std::uint8_t code) {
   const auto* option = message.options.find(code);
-  if (!option || option->data.size() != 4) return std::nullopt;
-  const auto& d = option->data;
-  return std::uint32_t{d[0]} << 24 | std::uint32_t{d[1]} << 16 | std::uint32_t{d[2]} << 8 | d[3];
+  return option ? optionNumberOf(option->data) : std::nullopt;
 }
 
 // ISC's print_hw_addr: lower-case hex octets joined by colons.
@@ -161,6 +164,7 @@ void addLeaseHostname(const ConfigModel& config, Effective& effective, net::Ipv4
     return;
   }
   // ISC sends the name with its terminating NUL (make_const_data of strlen + 1 bytes).
+  effective.optionOrder.push_back(dhcp::option::kHostName);
   auto& data = effective.options[dhcp::option::kHostName];
   data.assign(name->second.begin(), name->second.end());
   data.push_back(0);
@@ -298,8 +302,6 @@ const ScopeChain* placeFixedAddress(const ConfigModel& config, const Host* host,
   return nullptr;
 }
 
-// ISC's reply: BOOTP fields copied from the request, then 53, 54, 51, then what option 55 asked
-// for in its order (without a list: every option in scope, by code); the subnet mask is implied.
 // A space's options as sub-options (code, length, data), with the space's field widths.
 std::vector<std::uint8_t> encapsulate(const std::map<std::uint32_t, std::vector<std::uint8_t>>& sub,
                                       const dhcp::OptionSpace* space) {
@@ -350,15 +352,20 @@ void placeSpaceOptions(const ConfigModel& config, const Effective& effective,
   }
 }
 
-dhcp::Message buildReply(const ConfigModel& config, const dhcp::Message& request,
-                         const Arrival& arrival, const Effective& effective,
-                         const ReplyPlan& plan, bool bootp) {
+// ISC's reply: BOOTP fields copied from the request, then the options of ISC's priority list
+// (reply_options) that are in scope, the relay's agent information last; `outcome` gets the
+// reply and the room its options have.
+void buildReply(const ConfigModel& config, const dhcp::Message& request, const Arrival& arrival,
+                const Effective& effective, const ReplyPlan& plan, ReplyKind kind,
+                Outcome& outcome) {
+  const bool bootp = kind == ReplyKind::BootpFixed || kind == ReplyKind::BootpDynamic;
   dhcp::Message reply;
   reply.op = static_cast<std::uint8_t>(dhcp::OpCode::BootReply);
   reply.htype = request.htype;
   reply.hlen = request.hlen;
   reply.hops = request.hops;
   reply.xid = request.xid;
+  reply.secs = request.secs;
   reply.flags = request.flags;
   reply.ciaddr = request.ciaddr;
   reply.yiaddr = plan.yiaddr;
@@ -366,11 +373,18 @@ dhcp::Message buildReply(const ConfigModel& config, const dhcp::Message& request
   reply.chaddr = request.chaddr;
   if (auto next = effective.text("next-server")) {
     if (auto address = net::Ipv4Address::parse(*next)) reply.siaddr = *address;
+  } else if (kind == ReplyKind::BootpFixed) {
+    reply.siaddr = arrival.serverAddress;  // bootp.c: the interface's address
   }
-  if (auto file = effective.text("filename")) reply.file = *file;
+  if (auto file = effective.text("filename")) {
+    reply.file = *file;
+  } else if (kind == ReplyKind::BootpFixed) {
+    reply.file = request.file;  // bootp.c copies the request's
+  }
   if (auto name = effective.text("server-name")) reply.sname = *name;
-  if (reply.file.size() > dhcp::kBootFileSize - 1) reply.file.resize(dhcp::kBootFileSize - 1);
-  if (reply.sname.size() > dhcp::kServerNameSize - 1) reply.sname.resize(dhcp::kServerNameSize - 1);
+  // ISC copies what fits the field, without a terminating NUL when it fills it.
+  if (reply.file.size() > dhcp::kBootFileSize) reply.file.resize(dhcp::kBootFileSize);
+  if (reply.sname.size() > dhcp::kServerNameSize) reply.sname.resize(dhcp::kServerNameSize);
 
   auto options = effective.options;
   placeSpaceOptions(config, effective, options);
@@ -378,16 +392,33 @@ dhcp::Message buildReply(const ConfigModel& config, const dhcp::Message& request
     options[dhcp::option::kSubnetMask] = addressBytes(plan.subnet->network.netmask());
   }
   if (!bootp) {
-    reply.options.set(dhcp::option::kMessageType, {static_cast<std::uint8_t>(plan.type)});
-    reply.options.set(dhcp::option::kServerIdentifier,
-                      addressBytes(serverIdentifier(effective, arrival.serverAddress)));
-    if (plan.leaseTime) reply.options.set(dhcp::option::kLeaseTime, numberBytes(*plan.leaseTime));
+    options[dhcp::option::kMessageType] = {static_cast<std::uint8_t>(plan.type)};
+    options[dhcp::option::kServerIdentifier] =
+        addressBytes(serverIdentifier(effective, arrival.serverAddress));
   }
-  auto skip = [&](std::uint8_t code) {
-    return code == dhcp::option::kMessageType || code == dhcp::option::kServerIdentifier ||
-           code == dhcp::option::kLeaseTime || code == dhcp::option::kParameterRequestList ||
-           code == dhcp::option::kMessage || code == dhcp::option::kMaxMessageSize;
-  };
+  if (plan.leaseTime) {
+    options[dhcp::option::kLeaseTime] = numberBytes(*plan.leaseTime);
+    // ack_lease drops a configured rebinding time not below the lease time, then a renewal
+    // time not below what is left.
+    std::uint32_t limit = *plan.leaseTime;
+    if (auto rebind = options.find(dhcp::option::kRebindingTime); rebind != options.end()) {
+      auto value = optionNumberOf(rebind->second);
+      if (value && *value >= limit) {
+        options.erase(rebind);
+      } else if (value) {
+        limit = *value;
+      }
+    }
+    if (auto renew = options.find(dhcp::option::kRenewalTime); renew != options.end()) {
+      auto value = optionNumberOf(renew->second);
+      if (value && *value >= limit) options.erase(renew);
+    }
+  } else if (kind == ReplyKind::Inform) {
+    // RFC 2131 3.4: no time options in an answer to an INFORM.
+    options.erase(dhcp::option::kLeaseTime);
+    options.erase(dhcp::option::kRenewalTime);
+    options.erase(dhcp::option::kRebindingTime);
+  }
   // A dhcp-parameter-request-list set in dhcpd.conf replaces the client's (ISC; pxelinux
   // configs append 208-211 to it so those options are sent).
   std::optional<std::vector<std::uint8_t>> asked;
@@ -397,25 +428,40 @@ dhcp::Message buildReply(const ConfigModel& config, const dhcp::Message& request
   } else if (const auto* list = request.options.find(dhcp::option::kParameterRequestList)) {
     asked = list->data;
   }
-  if (asked && !bootp) {
-    for (auto code : *asked) {
-      if (skip(code) || reply.options.contains(code)) continue;
-      if (auto found = options.find(code); found != options.end()) {
-        reply.options.set(code, found->second);
-      }
-    }
-  } else {
-    for (const auto& [code, data] : options) {
-      if (!skip(code)) reply.options.set(code, data);
+  // The list is not sent back (ISC would only if a list asked for 55); ISC leaves out options
+  // without data.
+  options.erase(dhcp::option::kParameterRequestList);
+  std::erase_if(options, [](const auto& entry) { return entry.second.empty(); });
+  const auto priority =
+      priorityList(kind, request.messageType(), asked, effective.optionOrder, options);
+  for (auto code : priority) {
+    if (auto found = options.find(code); found != options.end()) {
+      reply.options.set(code, found->second);
     }
   }
+  auto limits = replyLimits(kind, request, arrival.requestSize, options);
+  if (kind == ReplyKind::BootpFixed && !request.hasMagicCookie &&
+      !isOn(effective, "always-reply-rfc1048")) {
+    // bootp.c: a client from before RFC 1048 gets its own vendor area back (ours holds no
+    // options: the decoder keeps none without a cookie), at the request's size.
+    reply.options = {};
+    reply.hasMagicCookie = false;
+    limits.minimumSize = std::max(limits.minimumSize, arrival.requestSize);
+    outcome.reply = std::move(reply);
+    outcome.limits = limits;
+    outcome.destination = replyDestination(request, *outcome.reply);
+    return;
+  }
+  limits.lastIsFinal = !priority.empty() && reply.options.contains(priority.back());
   // RFC 3046: a relay's agent information goes back to it unchanged, last, as ISC echoes it.
   if (!request.giaddr.isAny()) {
     if (const auto* agent = request.options.find(dhcp::option::kRelayAgentInformation)) {
       reply.options.set(agent->code, agent->data);
     }
   }
-  return reply;
+  outcome.reply = std::move(reply);
+  outcome.limits = limits;
+  outcome.destination = replyDestination(request, *outcome.reply);
 }
 
 Lease makeLease(net::Ipv4Address address, const leases::HardwareAddress& hardware,
@@ -651,8 +697,7 @@ std::optional<std::string> Engine::offer(const Client& client, leases::Time now,
   }
   plan.leaseTime = leaseTime(request, effective);
   addLeaseHostname(config_, effective, plan.yiaddr, outcome.log);
-  outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
-  outcome.destination = replyDestination(request, *outcome.reply);
+  buildReply(config_, request, *client.arrival, effective, plan, ReplyKind::Lease, outcome);
   outcome.log.push_back(fmt::format("DHCPOFFER on {} to {} via {}", plan.yiaddr.toString(),
                                     fixed ? client.mac : client.from, client.via));
   return std::nullopt;
@@ -743,6 +788,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
         reply.options.set(agent->code, agent->data);
       }
     }
+    outcome.limits = replyLimits(ReplyKind::Nak, request, client.arrival->requestSize, {});
     outcome.reply = std::move(reply);
     outcome.destination = replyDestination(request, *outcome.reply);
     outcome.log.push_back(
@@ -804,8 +850,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
   plan.leaseTime = leaseTime(request, effective);
   if (fixed) plan.leaseTime = effective.number("default-lease-time").value_or(kDefaultLeaseTime);
   addLeaseHostname(config_, effective, address, outcome.log);
-  outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
-  outcome.destination = replyDestination(request, *outcome.reply);
+  buildReply(config_, request, *client.arrival, effective, plan, ReplyKind::Lease, outcome);
   if (isOn(effective, "one-lease-per-client")) {
     releaseOtherLeases(client, address, fixed, now, outcome);
   }
@@ -936,8 +981,7 @@ Outcome Engine::inform(const Client& client) {
   plan.type = MessageType::Ack;
   plan.subnet = subnet;
   auto effective = resolveScopes(config_, subnet->chain, client.host, client.context);
-  outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, false);
-  outcome.destination = replyDestination(request, *outcome.reply);
+  buildReply(config_, request, *client.arrival, effective, plan, ReplyKind::Inform, outcome);
   outcome.log.push_back(fmt::format("DHCPACK to {} ({}) via {}", request.ciaddr.toString(),
                                     client.mac, client.via));
   return outcome;
@@ -1003,8 +1047,8 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
     }
   }
   addLeaseHostname(config_, effective, plan.yiaddr, outcome.log);
-  outcome.reply = buildReply(config_, request, *client.arrival, effective, plan, true);
-  outcome.destination = replyDestination(request, *outcome.reply);
+  buildReply(config_, request, *client.arrival, effective, plan,
+             pool ? ReplyKind::BootpDynamic : ReplyKind::BootpFixed, outcome);
   if (pool) {
     // ISC: a dynamic BOOTP lease never ends unless dynamic-bootp-lease-length says otherwise;
     // dynamic-bootp-lease-cutoff (seconds since the epoch: ISC's parser takes a number, not the

@@ -14,6 +14,7 @@
 #include "dhcpd/engine/destination.hpp"
 #include "dhcpd/engine/evaluate.hpp"
 #include "dhcpd/engine/offer_book.hpp"
+#include "dhcpd/engine/reply_options.hpp"
 #include "dhcpd/leases/lease_store.hpp"
 
 namespace snowboot::dhcpd::engine {
@@ -21,6 +22,7 @@ namespace snowboot::dhcpd::engine {
 struct Arrival {
   std::string interface;            // "eth0", for the log
   net::Ipv4Address serverAddress;   // the receiving interface's address: our server identifier
+  std::size_t requestSize = 0;      // the request's DHCP message size (BOOTP's vendor area)
 };
 
 // ping-check: before an address nobody holds is offered, the shell sends it one ICMP echo and
@@ -37,6 +39,7 @@ enum class ProbeResult { Silent, Answered };
 struct Outcome {
   std::optional<Probe> probe;  // ping this first; no reply until Engine::probed()
   std::optional<dhcp::Message> reply;
+  dhcp::EncodeLimits limits;  // how to encode the reply: ISC's room for its options
   Destination destination;
   // Make these durable (LeaseStore::commit) before sending the reply.
   std::vector<leases::Lease> commits;

@@ -300,6 +300,7 @@ void executeIn(const std::vector<Statement>& statements, const PacketContext& co
           data = *value;
         }
         bool had = effective.options.contains(code);
+        if (!had) effective.optionOrder.push_back(code);
         auto& slot = effective.options[code];
         std::vector<std::uint8_t> bytes(data.begin(), data.end());
         if (statement.text == "append") {

@@ -31,6 +31,9 @@ struct PacketContext {
 // What a chain of scopes says for one packet.
 struct Effective {
   std::map<std::uint8_t, std::vector<std::uint8_t>> options;  // dhcp space, code -> data
+  // The codes of `options` in the order first set: ISC's option hash keeps them in that order
+  // within a bucket, and a reply without a parameter request list follows the hash.
+  std::vector<std::uint8_t> optionOrder;
   // Options of other spaces (ipxe, pxelinux, PXE...): space -> code -> data, for encapsulation.
   std::map<std::string, std::map<std::uint32_t, std::vector<std::uint8_t>>> spaceOptions;
   std::map<std::string, std::string> parameters;               // name -> first argument

@@ -34,17 +34,6 @@ std::string_view describe(io::InterfaceState state) {
 
 constexpr auto kExpiryInterval = std::chrono::seconds(60);
 
-// The reply may be as long as the client's option 57 allows, within one Ethernet frame.
-dhcp::EncodeLimits encodeLimitsFor(const dhcp::Message& request) {
-  dhcp::EncodeLimits limits;
-  if (const auto* size = request.options.find(dhcp::option::kMaxMessageSize);
-      size && size->data.size() == 2) {
-    std::size_t asked = std::size_t{size->data[0]} << 8 | size->data[1];
-    limits.maxMessageSize = std::clamp<std::size_t>(asked, dhcp::kMinimumMaxMessageSize, 1500);
-  }
-  return limits;
-}
-
 }  // namespace
 
 Server::Server(asio::io_context& io, const log::Logger& logger, Settings settings,
@@ -244,7 +233,7 @@ void Server::onFrame(Served& served, std::span<const std::uint8_t> frame) {
     return;
   }
   engine::Engine engine(*config_, *store_, offers_, billing_);
-  engine::Arrival arrival{served.choice.name, served.choice.address};
+  engine::Arrival arrival{served.choice.name, served.choice.address, udp->payload.size()};
   auto outcome = engine.handle(*request, arrival, now());
   execute(arrival, *request, std::move(outcome));
 }
@@ -282,7 +271,7 @@ void Server::execute(const engine::Arrival& arrival, const dhcp::Message& reques
     bool failed = false;
   };
   auto pending = std::make_shared<Pending>(
-      Pending{std::move(replyLine), arrival.interface, encodeLimitsFor(request),
+      Pending{std::move(replyLine), arrival.interface, outcome.limits,
               std::move(*outcome.reply), outcome.destination, outcome.commits.size(), false});
   if (pending->waiting == 0) {
     logger_.info("{}", pending->logLine);

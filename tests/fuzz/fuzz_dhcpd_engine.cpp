@@ -3,6 +3,7 @@
 // offered or acknowledged address lies in a declared subnet, a lease it commits lies in a range
 // or is a declined address, and a NAK offers nothing. The lease store lives across inputs, so
 // sequences of requests reach states a single packet cannot.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdlib>
@@ -127,9 +128,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       !reply.yiaddr.isAny() && !world.model->subnetFor(reply.yiaddr)) {
     std::abort();
   }
-  std::array<std::uint8_t, 576> out{};
-  auto encoded = dhcp::encode(reply, {}, out);
+  // Never beyond one frame, and within the client's limit (relay agent information aside).
+  std::array<std::uint8_t, dhcp::kMaximumMessageSize - dhcp::kIpUdpOverhead> out{};
+  auto encoded = dhcp::encode(reply, outcome.limits, out);
   if (!encoded) std::abort();
+  const auto* agent = reply.options.find(dhcp::option::kRelayAgentInformation);
+  const std::size_t agentRoom = agent ? agent->data.size() + 2 * (agent->data.size() / 255 + 1) : 0;
+  if (encoded->size() > std::max(outcome.limits.minimumSize,
+                                dhcp::kFixedFieldsSize + outcome.limits.optionsField + agentRoom)) {
+    std::abort();
+  }
   if (outcome.destination.via == engine::Destination::Via::Kernel &&
       outcome.destination.address.isAny()) {
     std::abort();

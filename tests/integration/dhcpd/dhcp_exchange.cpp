@@ -65,8 +65,10 @@ struct Arguments {
       serverId, to, save;
   std::string xid = "0x5b00b001";
   bool broadcast = false;
+  bool noCookie = false;
   std::vector<std::string> hexOptions, textOptions;
   int timeoutMs = 3000;
+  std::size_t pad = dhcp::kBootpMinimumSize;
 };
 
 }  // namespace
@@ -89,6 +91,8 @@ int main(int argc, char** argv) {
       ("option", po::value(&a.hexOptions), "CODE:HEX, e.g. 93:0007")
       ("text-option", po::value(&a.textOptions), "CODE:TEXT, e.g. 77:iPXE")
       ("timeout-ms", po::value(&a.timeoutMs), "wait this long for the reply")
+      ("no-cookie", po::bool_switch(&a.noCookie), "BOOTP from before RFC 1048: no magic cookie")
+      ("pad", po::value(&a.pad), "pad the message with zeros to this size (default 300)")
       ("save", po::value(&a.save), "write the reply's DHCP message here");
   try {
     po::variables_map map;
@@ -166,7 +170,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::array<std::uint8_t, 1500> payload{};
-  auto encoded = dhcp::encode(request, {}, payload);
+  request.hasMagicCookie = !a.noCookie;
+  dhcp::EncodeLimits limits;
+  limits.minimumSize = a.pad;
+  auto encoded = dhcp::encode(request, limits, payload);
   if (!encoded) {
     std::cerr << "dhcp_exchange: cannot encode: " << dhcp::toString(encoded.error()) << "\n";
     return 2;

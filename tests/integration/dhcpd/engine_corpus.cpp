@@ -46,8 +46,8 @@ void check(const engine::ConfigModel& model, const dhcp::Message& request,
   ++counts.requests;
   if (!outcome.reply) return;
   ++counts.replies;
-  std::array<std::uint8_t, 576> out{};
-  auto encoded = dhcp::encode(*outcome.reply, {}, out);
+  std::array<std::uint8_t, dhcp::kMaximumMessageSize - dhcp::kIpUdpOverhead> out{};
+  auto encoded = dhcp::encode(*outcome.reply, outcome.limits, out);
   if (!encoded) {
     ++counts.problems;
     std::cout << fmt::format("  {}: reply to xid {:#x} does not encode: {}\n", file,

@@ -44,6 +44,9 @@ exchange() {
 
 readonly prl=0103060f333a3b  # subnet mask, routers, DNS, domain, lease time, T1, T2
 readonly prl_pxe=0103060f333a3b2b3c4243  # ... + 43, 60, 66, 67
+# 29 options, 465 bytes of them with dhcpd-options.conf: more than a 576-byte reply holds.
+readonly prl_many=0103060f77020407090e1112171a1c2128292a2c2e2f4041424546484a
+readonly prl_no_mask=03060f2a  # routers, DNS, domain, NTP: no subnet mask
 
 run_scenarios() {
   local conf_dir=$1
@@ -194,5 +197,49 @@ run_scenarios() {
     --text-option 60:MSFT --option 55:$prl
   exchange variables-no-vendor --type discover --mac 52:54:00:00:00:6c --xid 0x1072 \
     --option 55:$prl
+  stop_server
+
+  start_server "$conf_dir/dhcpd-options.conf"
+  exchange no-mask-offer --type discover --mac 52:54:00:00:00:20 --xid 0x1020 \
+    --option 55:$prl_no_mask
+  exchange no-mask-ack --type request --mac 52:54:00:00:00:20 --xid 0x1020 \
+    --requested "$last_yiaddr" --server-id 192.168.0.1 --option 55:$prl_no_mask
+  exchange no-mask-inform --type inform --mac 52:54:00:00:00:20 --xid 0x1021 \
+    --ciaddr 192.168.0.2 --to 192.168.0.1 --option 55:$prl_no_mask
+  exchange many-options-offer --type discover --mac 52:54:00:00:00:22 --xid 0x1022 \
+    --option 55:$prl_many
+  exchange many-options-ack --type request --mac 52:54:00:00:00:22 --xid 0x1022 \
+    --requested "$last_yiaddr" --server-id 192.168.0.1 --option 55:$prl_many
+  exchange many-options-max-800 --type discover --mac 52:54:00:00:00:23 --xid 0x1023 \
+    --option 57:0320 --option 55:$prl_many
+  exchange many-options-max-1500 --type discover --mac 52:54:00:00:00:24 --xid 0x1024 \
+    --option 57:05dc --option 55:$prl_many
+  exchange many-options-sname-only --type discover --mac 52:54:00:00:00:d1 --xid 0x1025 \
+    --option 55:$prl_many
+  exchange many-options-relayed --type discover --mac 52:54:00:00:00:26 --xid 0x1026 \
+    --giaddr 10.99.0.1 --to 192.168.0.1 --option 82:0104657468300206020000000001 \
+    --option 55:$prl_many
+  exchange many-options-inform --type inform --mac 52:54:00:00:00:27 --xid 0x1027 \
+    --ciaddr 192.168.0.2 --to 192.168.0.1 --option 55:$prl_many
+  exchange long-option-offer --type discover --mac 52:54:00:00:00:d2 --xid 0x1028 \
+    --option 55:0103e0060f77
+  exchange no-list-offer --type discover --mac 52:54:00:00:00:29 --xid 0x1029
+  exchange bootp-many-fixed --type bootp --mac 52:54:00:00:00:b1 --xid 0x102a
+  exchange bootp-many-dynamic --type bootp --mac 52:54:00:00:00:2b --xid 0x102b \
+    --giaddr 10.99.0.1 --to 192.168.0.1
+  # BOOTP's room: a longer request's vendor area, or its option 57.
+  exchange bootp-many-long-request --type bootp --mac 52:54:00:00:00:b1 --xid 0x102c --pad 400
+  exchange bootp-many-max-size --type bootp --mac 52:54:00:00:00:b1 --xid 0x102d \
+    --option 57:0240
+  # Without RFC 1048's magic cookie ISC sends the request's vendor area back.
+  exchange bootp-no-cookie --type bootp --mac 52:54:00:00:00:b1 --xid 0x102e --no-cookie
+  stop_server
+
+  start_server "$conf_dir/dhcpd-times.conf"
+  exchange times-offer --type discover --mac 52:54:00:00:00:30 --xid 0x1030 --option 55:0103
+  exchange times-long-lease --type discover --mac 52:54:00:00:00:31 --xid 0x1031 \
+    --option 51:00000e10 --option 55:01033a3b
+  exchange times-inform --type inform --mac 52:54:00:00:00:32 --xid 0x1032 \
+    --ciaddr 192.168.0.2 --to 192.168.0.1 --option 55:01033a3b
   stop_server
 }

@@ -1,5 +1,6 @@
 #include "common/dhcp/message.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,20 @@ std::vector<std::uint8_t> encodeToVector(const Message& message, EncodeLimits li
   auto encoded = encode(message, limits, out);
   REQUIRE(encoded);
   return {encoded->begin(), encoded->end()};
+}
+
+EncodeLimits limitsFor(std::size_t maxMessageSize) {
+  EncodeLimits limits;
+  limits.optionsField = optionsFieldFor(maxMessageSize);
+  return limits;
+}
+
+// The options as a sorted list: overloaded fields give them back in another order.
+std::vector<Option> sortedOptions(const Message& message) {
+  auto entries = message.options.entries();
+  std::sort(entries.begin(), entries.end(),
+            [](const Option& a, const Option& b) { return a.code < b.code; });
+  return entries;
 }
 
 std::vector<std::uint8_t> codesOf(const Message& message) {
@@ -109,7 +124,7 @@ TEST_CASE("clients' requests survive decode and encode unchanged", "[dhcp]") {
     const auto original = capturedMessage(name);
     auto decoded = decode(original);
     REQUIRE(decoded);
-    auto again = decode(encodeToVector(*decoded, {1500, 300}));
+    auto again = decode(encodeToVector(*decoded, limitsFor(1500)));
     REQUIRE(again);
     CHECK(*again == *decoded);
   }
@@ -135,7 +150,7 @@ TEST_CASE("a long option is split into 255-byte pieces and joined again", "[dhcp
   std::vector<std::uint8_t> big(600);
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<std::uint8_t>(i);
   message.options.set(option::kVendorSpecific, big);
-  auto bytes = encodeToVector(message, {1500, 300});
+  auto bytes = encodeToVector(message, limitsFor(1500));
   // 53 (3 bytes), then 43 as 255 + 255 + 90.
   CHECK(bytes[240 + 3] == 43);
   CHECK(bytes[240 + 4] == 255);
@@ -145,60 +160,150 @@ TEST_CASE("a long option is split into 255-byte pieces and joined again", "[dhcp
   CHECK(*decoded == message);
 }
 
-TEST_CASE("options past the client's size overload file then sname", "[dhcp]") {
-  Message message = sampleReply();
-  // 3 + 152 + 202 bytes of options: more than the 311 the options field holds at 576.
-  message.options.set(option::kVendorSpecific, std::vector<std::uint8_t>(150, 0xaa));
-  message.options.set(option::kDomainName, bytesOf(std::string(200, 'd')));
-
-  SECTION("file is used first and the reply stays within 576 bytes") {
-    auto bytes = encodeToVector(message, {576, 300});
-    CHECK(bytes.size() <= 576 - kIpUdpOverhead);
-    CHECK(bytes.size() == 576 - kIpUdpOverhead);  // the options field is filled first
-    // Option 52 right after the leading message type.
-    CHECK(std::vector<std::uint8_t>(bytes.begin() + 240, bytes.begin() + 246) ==
-          std::vector<std::uint8_t>{53, 1, 5, 52, 1, 1});
-    auto decoded = decode(bytes);
-    REQUIRE(decoded);
-    CHECK(*decoded == message);
-  }
-  SECTION("sname too when file is not enough") {
-    message.options.set(option::kHostName, bytesOf(std::string(100, 'h')));
-    auto bytes = encodeToVector(message, {576, 300});
-    CHECK(bytes.size() <= 576 - kIpUdpOverhead);
-    CHECK(bytes[245] == 3);
-    auto decoded = decode(bytes);
-    REQUIRE(decoded);
-    CHECK(*decoded == message);
-  }
-  SECTION("a configured file name is never overwritten with options") {
-    message.file = "pxelinux.0";
-    auto bytes = encodeToVector(message, {576, 300});
-    CHECK(bytes[245] == 2);
-    auto decoded = decode(bytes);
-    REQUIRE(decoded);
-    CHECK(decoded->file == "pxelinux.0");
-    CHECK(*decoded == message);
-  }
-  SECTION("a larger limit needs no overload") {
-    auto bytes = encodeToVector(message, {1500, 300});
-    CHECK(bytes[243] != 52);
-    auto decoded = decode(bytes);
-    REQUIRE(decoded);
-    CHECK(*decoded == message);
-  }
-  SECTION("a limit below 576 is raised to it") {
-    CHECK(encodeToVector(message, {300, 300}) == encodeToVector(message, {576, 300}));
-  }
+std::vector<std::uint8_t> slice(const std::vector<std::uint8_t>& bytes, std::size_t from,
+                                std::size_t count) {
+  return {bytes.begin() + static_cast<std::ptrdiff_t>(from),
+          bytes.begin() + static_cast<std::ptrdiff_t>(from + count)};
 }
 
-TEST_CASE("options that cannot fit even overloaded are refused", "[dhcp]") {
-  Message message = sampleReply();
-  message.options.set(option::kVendorSpecific, std::vector<std::uint8_t>(900, 1));
+TEST_CASE("options past the options field go whole to file, then sname, as ISC's", "[dhcp]") {
+  Message message = sampleReply();                                   // 53: 3 bytes
+  message.options.set(option::kVendorSpecific, std::vector<std::uint8_t>(200, 0xaa));  // main
+  message.options.set(option::kDomainName, bytesOf(std::string(100, 'd')));  // not main: file
+  message.options.set(option::kHostName, bytesOf(std::string(50, 'h')));     // main still
+  message.options.set(17, bytesOf(std::string(60, 'r')));  // neither main nor file: sname
+  std::vector<std::uint8_t> dropped;
   std::vector<std::uint8_t> out(2048);
-  auto encoded = encode(message, {576, 300}, out);
-  REQUIRE_FALSE(encoded);
-  CHECK(encoded.error() == EncodeErrorCode::DoesNotFit);
+  auto encoded = encode(message, {}, out, &dropped);
+  REQUIRE(encoded);
+  const std::vector<std::uint8_t> bytes(encoded->begin(), encoded->end());
+  CHECK(dropped.empty());
+  // cookie + 3 + 202 + 52 + option 52 + End; the options field keeps its 3 bytes for 52.
+  CHECK(bytes.size() == kFixedFieldsSize + 4 + 3 + 202 + 52 + 3 + 1);
+  CHECK(bytes[240 + 3] == 43);
+  CHECK(bytes[240 + 3 + 202] == 12);
+  CHECK(slice(bytes, 240 + 257, 4) == std::vector<std::uint8_t>{52, 1, 3, 255});
+  CHECK(slice(bytes, 108, 2) == std::vector<std::uint8_t>{15, 100});  // file
+  CHECK(bytes[108 + 102] == 255);
+  CHECK(std::all_of(bytes.begin() + 108 + 103, bytes.begin() + 236, [](auto b) { return b == 0; }));
+  CHECK(slice(bytes, 44, 2) == std::vector<std::uint8_t>{17, 60});  // sname
+  CHECK(bytes[44 + 62] == 255);
+  auto decoded = decode(bytes);
+  REQUIRE(decoded);
+  CHECK(codesOf(*decoded) == std::vector<std::uint8_t>{53, 43, 12, 15, 17});
+  CHECK(sortedOptions(*decoded) == sortedOptions(message));
+}
+
+TEST_CASE("a configured file name leaves only sname for options", "[dhcp]") {
+  Message message = sampleReply();
+  message.file = "pxelinux.0";
+  message.options.set(option::kVendorSpecific, std::vector<std::uint8_t>(280, 1));
+  message.options.set(option::kDomainName, bytesOf(std::string(40, 'd')));
+  auto bytes = encodeToVector(message);
+  CHECK(bytes[44] == 15);
+  auto decoded = decode(bytes);
+  REQUIRE(decoded);
+  CHECK(decoded->file == "pxelinux.0");
+  CHECK(sortedOptions(*decoded) == sortedOptions(message));
+}
+
+TEST_CASE("an option that fits nowhere whole is split over what is left (RFC 3396)", "[dhcp]") {
+  Message message = sampleReply();
+  std::vector<std::uint8_t> big(400);
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<std::uint8_t>(i);
+  message.options.set(option::kVendorSpecific, big);
+  auto bytes = encodeToVector(message);
+  // 255 bytes, then what the options field has left but 3 for option 52 (308 - 260 - 2 - 3),
+  // then the rest in file.
+  CHECK(slice(bytes, 243, 2) == std::vector<std::uint8_t>{43, 255});
+  CHECK(slice(bytes, 243 + 257, 2) == std::vector<std::uint8_t>{43, 43});
+  CHECK(slice(bytes, 108, 2) == std::vector<std::uint8_t>{43, 102});
+  // The options field is exactly full with option 52: ISC writes no End there.
+  CHECK(bytes.size() == 548);
+  CHECK(slice(bytes, 545, 3) == std::vector<std::uint8_t>{52, 1, 1});
+  auto decoded = decode(bytes);
+  REQUIRE(decoded);
+  CHECK(*decoded == message);
+}
+
+TEST_CASE("BOOTP's 64-byte vendor area keeps what fits and drops the rest", "[dhcp]") {
+  Message message = sampleReply();
+  message.options = {};
+  message.options.set(option::kSubnetMask, {255, 255, 255, 0});
+  message.options.set(option::kRouters, {192, 168, 0, 1});
+  message.options.set(6, std::vector<std::uint8_t>(12, 9));
+  message.options.set(119, std::vector<std::uint8_t>(31, 7));  // 26 + 33 > 60 - 3: dropped
+  message.options.set(option::kDomainName, bytesOf("pxelab.test"));  // still fits after it
+  EncodeLimits limits;
+  limits.optionsField = kBootpVendorAreaSize;
+  limits.overload = false;
+  std::vector<std::uint8_t> dropped;
+  std::vector<std::uint8_t> out(2048);
+  auto encoded = encode(message, limits, out, &dropped);
+  REQUIRE(encoded);
+  CHECK(dropped == std::vector<std::uint8_t>{119});
+  CHECK(encoded->size() == 300);
+  auto decoded = decode(*encoded);
+  REQUIRE(decoded);
+  CHECK(codesOf(*decoded) == std::vector<std::uint8_t>{1, 3, 6, 15});
+  CHECK((*encoded)[240 + 39] == 255);
+  CHECK(std::all_of(encoded->begin() + 240 + 40, encoded->end(), [](auto b) { return b == 0; }));
+}
+
+TEST_CASE("only the sender's final option may use the room kept for option 52", "[dhcp]") {
+  Message message = sampleReply();
+  message.options = {};
+  message.options.set(option::kRouters, {192, 168, 0, 1});  // 6 bytes of 60
+  // 6 + 2 + 50 = 58: fits before End only without the 3 bytes kept for option 52.
+  message.options.set(option::kDomainName, bytesOf(std::string(50, 'x')));
+  EncodeLimits limits;
+  limits.optionsField = kBootpVendorAreaSize;
+  limits.overload = false;
+  std::vector<std::uint8_t> out(2048);
+  std::vector<std::uint8_t> dropped;
+  REQUIRE(encode(message, limits, out, &dropped));
+  CHECK(dropped == std::vector<std::uint8_t>{15});
+  limits.lastIsFinal = true;
+  dropped.clear();
+  auto encoded = encode(message, limits, out, &dropped);
+  REQUIRE(encoded);
+  CHECK(dropped.empty());
+  CHECK((*encoded)[240 + 58] == 255);
+  // Relay agent information after it does not take that right away.
+  message.options.set(option::kRelayAgentInformation, {1, 1, 'x'});
+  dropped.clear();
+  REQUIRE(encode(message, limits, out, &dropped));
+  CHECK(dropped.empty());
+}
+
+TEST_CASE("relay agent information goes after option 52, in room of its own", "[dhcp]") {
+  Message message = sampleReply();
+  message.options.set(option::kVendorSpecific, std::vector<std::uint8_t>(350, 1));
+  message.options.set(option::kRelayAgentInformation, {1, 4, 'e', 't', 'h', '0'});
+  message.giaddr = net::Ipv4Address(10, 99, 0, 1);
+  auto bytes = encodeToVector(message);
+  // 53, then 43 as 255 + 43 bytes in the options field (all it has but 3 for option 52), the
+  // rest in file, then option 52, then 82 in 8 bytes beyond the 312: full, so no End.
+  CHECK(bytes.size() == kFixedFieldsSize + 312 + 8);
+  CHECK(slice(bytes, bytes.size() - 11, 5) == std::vector<std::uint8_t>{52, 1, 1, 82, 6});
+  CHECK(slice(bytes, 108, 2) == std::vector<std::uint8_t>{43, 52});
+  auto decoded = decode(bytes);
+  REQUIRE(decoded);
+  CHECK(sortedOptions(*decoded) == sortedOptions(message));
+}
+
+TEST_CASE("ISC's room for options by the client's maximum message size", "[dhcp]") {
+  CHECK(optionsFieldFor(576) == 312);
+  CHECK(optionsFieldFor(300) == 312);
+  CHECK(optionsFieldFor(800) == 536);
+  CHECK(optionsFieldFor(1500) == 1236);
+  CHECK(optionsFieldFor(65535) == 1236);
+  Message message = sampleReply();
+  message.options.set(option::kVendorSpecific, std::vector<std::uint8_t>(400, 1));
+  // With room enough nothing is overloaded.
+  auto bytes = encodeToVector(message, limitsFor(1500));
+  CHECK(decode(bytes)->options == message.options);
+  CHECK(std::all_of(bytes.begin() + 44, bytes.begin() + 236, [](auto b) { return b == 0; }));
 }
 
 TEST_CASE("encode reports a short buffer and over-long fields", "[dhcp]") {
