@@ -649,13 +649,14 @@ Outcome Engine::release(const Client& client) {
   Outcome outcome;
   const auto& request = *client.request;
   auto lease = store_.findByAddress(request.ciaddr);
-  bool found = lease && client.owns(*lease) && lease->state == BindingState::Active;
-  if (found) outcome.release = request.ciaddr;
-  // ISC keeps the lease for the name only when its hardware address is the packet's.
-  const bool sameHardware = lease && lease->hardware == client.hardware;
+  // ISC's dhcprelease() finds the lease at ciaddr and keeps it only when its hardware address
+  // is the packet's; "found" says no more than that. It then releases the lease only while it
+  // has not ended, so a repeated RELEASE (perfdhcp sends them) is "found" and changes nothing.
+  const bool found = lease && lease->hardware == client.hardware;
+  if (found && lease->state == BindingState::Active) outcome.release = request.ciaddr;
   outcome.log.push_back(fmt::format("DHCPRELEASE of {} from {} via {} ({})",
                                     request.ciaddr.toString(),
-                                    client.namedBy(sameHardware ? &*lease : nullptr), client.via,
+                                    client.namedBy(found ? &*lease : nullptr), client.via,
                                     found ? "found" : "not found"));
   return outcome;
 }

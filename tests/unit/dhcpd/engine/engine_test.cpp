@@ -208,6 +208,35 @@ TEST_CASE("RELEASE frees the lease and the client gets the same address back", "
   CHECK(again.reply->yiaddr == address);
 }
 
+TEST_CASE("RELEASE is found by address and hardware, as ISC logs it", "[engine]") {
+  Server server(kLabConfig);
+  auto offer = server.handle(discover(1, 1), kNow);
+  auto address = offer.reply->yiaddr;
+  server.handle(requestFor(1, 1, address, kServer), kNow);
+  auto message = clientMessage(MessageType::Release, 1, 2);
+  message.ciaddr = address;
+  auto first = server.handle(message, kNow);
+  REQUIRE(first.release == address);
+  // A repeated RELEASE (perfdhcp sends them under load): ISC finds the released lease, still
+  // this client's, logs "found" and leaves it alone.
+  auto again = server.handle(message, kNow);
+  CHECK_FALSE(again.reply);
+  CHECK_FALSE(again.release);
+  CHECK(again.log.back() == "DHCPRELEASE of 192.168.0.100 from 52:54:00:00:00:01 via s0 (found)");
+  // Another hardware address, or an address never leased: not found, nothing released.
+  server.handle(requestFor(1, 3, address, kServer), kNow);
+  auto other = clientMessage(MessageType::Release, 2, 4);
+  other.ciaddr = address;
+  auto stranger = server.handle(other, kNow);
+  CHECK_FALSE(stranger.release);
+  CHECK(stranger.log.back() ==
+        "DHCPRELEASE of 192.168.0.100 from 52:54:00:00:00:02 via s0 (not found)");
+  CHECK(server.store.findByAddress(address)->state == BindingState::Active);
+  other.ciaddr = net::Ipv4Address(192, 168, 0, 140);
+  CHECK(server.handle(other, kNow).log.back() ==
+        "DHCPRELEASE of 192.168.0.140 from 52:54:00:00:00:02 via s0 (not found)");
+}
+
 TEST_CASE("INFORM gets an ACK without lease time, sent to ciaddr", "[engine]") {
   Server server(kLabConfig);
   auto message = clientMessage(MessageType::Inform, 8, 0x1008);
