@@ -5,7 +5,8 @@
 #   1. DORA and renewals, 400 clients, 512 addresses: every DISCOVER gets an OFFER, every
 #      REQUEST and renewal an ACK; the lease file then holds exactly one active lease for each
 #      address perfdhcp was ACKed, one per client, all in the pool; ISC's `dhcpd -T` reads it.
-#   2. Then releases too: each one is logged and written to the lease file as a free lease.
+#   2. Then releases too, some repeated: each one is logged as found (as ISC does), each
+#      released lease is written free.
 #   3. A fresh server with 64 addresses for 128 clients: 64 clients get one address each, no
 #      address goes to two clients, the others are refused with ISC's "no free leases" line.
 # perfdhcp's drop time (-d) and exit wait (-W) are long, so a slow answer on a busy machine is
@@ -205,12 +206,14 @@ echo "ok   DORA: $(field dora DISCOVER-OFFER "sent packets") DISCOVERs and" \
   "$(field dora REQUEST-ACK "sent packets") REQUESTs all answered," \
   "$(field dora "REQUEST-ACK (renewal)" "sent packets") renewals ACKed; 400 active leases"
 
-# 2. The same server, the same clients, with releases. A released lease is written free and
-# keeps its client (ISC's format); a client may come back for an address after releasing it.
+# 2. The same server, the first 100 of those clients, with many releases. A released lease is
+# written free and keeps its client (ISC's format); a client may come back for an address after
+# releasing it. Each client makes several exchanges, so perfdhcp, which releases from the ACKs
+# it stored, releases some leases twice.
 releasesBefore=$(grep -c '^  binding state free;' "$work/dhcpd.leases" || true)
 expect "free leases before any RELEASE" "$releasesBefore" 0
 logLines=$(wc -l <"$work/dhcpd.log")
-run_perfdhcp release -r 200 -R 400 -p 3 -f 20 -F 20
+run_perfdhcp release -r 200 -R 100 -p 3 -f 50 -F 100
 every_answered release DISCOVER-OFFER
 every_answered release REQUEST-ACK
 every_answered release "REQUEST-ACK (renewal)"
@@ -221,8 +224,16 @@ tail -n "+$((logLines + 1))" "$work/dhcpd.log" \
   | sed -n 's/^DHCPRELEASE of \([0-9.]*\) from \([0-9a-f:]*\) via [0-9.]* (found)$/\1 \2/p' \
   >"$work/released"
 expect "DHCPRELEASE ... (found) lines logged" "$(wc -l <"$work/released")" "$released"
-expect "free leases written" "$(grep -c '^  binding state free;' "$work/dhcpd.leases")" \
-  "$released"
+# perfdhcp may release a lease twice: ISC logs the second "found" too (the lease at ciaddr has
+# the client's hardware address) but, the lease having ended, writes nothing.
+freeRecords=$(grep -c '^  binding state free;' "$work/dhcpd.leases" || true)
+[ "$freeRecords" -ge 1 ] && [ "$freeRecords" -le "$released" ] \
+  || fail "$freeRecords free leases written for $released RELEASEs"
+awk '/^lease / {address = $2} /^  binding state free;/ {free[address] = 1}
+     /^  hardware ethernet / && free[address] {sub(/;$/, "", $3); print address, $3}
+     /^\}/ {delete free[address]}' "$work/dhcpd.leases" | sort -u >"$work/written.free"
+sort -u "$work/released" | comm -23 - "$work/written.free" >"$work/unwritten"
+[ ! -s "$work/unwritten" ] || fail "RELEASEs never written free: $(head -3 "$work/unwritten")"
 # Each address's last record: active for its one client, or free and released by its client.
 leases_by_address >"$work/final"
 while read -r address mac; do
@@ -237,7 +248,7 @@ awk '$2 != "active" && $2 != "free" {exit 1}' "$work/final" \
 awk '$2 == "active" {print $1}' "$work/final" >"$work/release.active"
 check_active_leases "$work/release.active"
 check_lease_file_with_isc
-echo "ok   with releases: $released RELEASEs logged and written free," \
+echo "ok   with releases: $released RELEASEs logged found, $freeRecords free leases written," \
   "$(wc -l <"$work/release.active") active leases, one per client"
 stop_dhcpd
 
