@@ -78,7 +78,8 @@ CONF
   fail "dhcpd did not start within 5 s"
 }
 stop_dhcpd() {
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  kill "$pid" 2>/dev/null || fail "dhcpd had exited"
+  wait "$pid" 2>/dev/null || true
   pid=
 }
 
@@ -267,8 +268,8 @@ check_active_leases "$work/small.acked"
 check_acks_one_to_one
 # ISC 4.4 (server/dhcp.c): "<DHCPDISCOVER line>: network <shared network>: no free leases", the
 # shared network being named after the subnet when none is declared.
-grep -E '^DHCPDISCOVER from [0-9a-f:]+ via 10\.88\.0\.2: network 10\.88\.0\.0/16: no free leases$' \
-  "$work/dhcpd.log" | awk '{print $3}' | sort -u >"$work/refused"
+refusal='^DHCPDISCOVER from [0-9a-f:]+ via 10\.88\.0\.2: network 10\.88\.0\.0/16: no free leases$'
+{ grep -E "$refusal" "$work/dhcpd.log" || true; } | awk '{print $3}' | sort -u >"$work/refused"
 expect "clients refused with 'no free leases'" "$(wc -l <"$work/refused")" 64
 awk '{print $3}' "$work/active" | sort | comm -12 - "$work/refused" | grep -q . \
   && fail "clients both leased and refused: $(awk '{print $3}' "$work/active" | sort \
