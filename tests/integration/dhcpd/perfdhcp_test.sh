@@ -41,6 +41,11 @@ fail() {
     "$work/$current.out"; }
   echo "--- dhcpd log (last 40 lines)"
   tail -n 40 "$work/dhcpd.log"
+  # Where a lost packet went: UDP receive buffer overflows (RcvbufErrors) on either side.
+  for ns in "$server" "$client"; do
+    echo "--- UDP counters in $ns"
+    ip netns exec "$ns" grep '^Udp:' /proc/net/snmp 2>/dev/null || true
+  done
   exit 1
 }
 
