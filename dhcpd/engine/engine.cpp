@@ -462,8 +462,13 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
                                    optionAddress(request, dhcp::option::kRequestedAddress)});
       }
       if (!address) {
-        outcome.log.back() +=
-            fmt::format(": network {}: no free leases", client.subnet->network.toString());
+        // ISC names the shared network: its declared name, else the subnet's (confpars.c).
+        const auto& subnet = *client.subnet;
+        const auto network =
+            subnet.sharedNetwork >= 0
+                ? config_.sharedNetworks[static_cast<std::size_t>(subnet.sharedNetwork)]
+                : subnet.network.toString();
+        outcome.log.back() += fmt::format(": network {}: no free leases", network);
         return outcome;
       }
       plan.yiaddr = *address;

@@ -359,6 +359,24 @@ TEST_CASE("the DISCOVER line names a client by its lease's hostname, as ISC's do
   }
 }
 
+TEST_CASE("no free leases names the shared network as ISC does", "[engine]") {
+  Server server(R"(
+authoritative;
+shared-network "lab floor" {
+  subnet 192.168.0.0 netmask 255.255.255.0 {
+    range 192.168.0.100 192.168.0.100;
+  }
+}
+)");
+  auto first = server.handle(discover(1, 1), kNow);
+  REQUIRE(first.reply);
+  server.handle(requestFor(1, 1, first.reply->yiaddr, kServer), kNow);
+  auto refused = server.handle(discover(2, 2), kNow);
+  CHECK_FALSE(refused.reply);
+  CHECK(refused.log.back() ==
+        "DHCPDISCOVER from 52:54:00:00:00:02 via s0: network lab floor: no free leases");
+}
+
 TEST_CASE("deny unknown-clients in a pool serves declared hosts only", "[engine]") {
   Server server(R"(
 authoritative;
