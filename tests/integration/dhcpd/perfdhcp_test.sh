@@ -2,9 +2,10 @@
 # perfdhcp (kea-admin) load on dhcpd, relayed as in bench/dhcpd_perfdhcp.sh: perfdhcp sets giaddr
 # to its interface address and sends to the server's address, the server answers to giaddr:67.
 # This checks behaviour under load, never speed (a few hundred DORA/s for a few seconds):
-#   1. DORA and renewals, 400 clients, 512 addresses: every DISCOVER gets an OFFER, every
-#      REQUEST and renewal an ACK; the lease file then holds exactly one active lease for each
-#      address perfdhcp was ACKed, one per client, all in the pool; ISC's `dhcpd -T` reads it.
+#   1. DORA and renewals, 400 clients, 512 addresses, dhcpd paused for 0.3 s midway: every
+#      DISCOVER gets an OFFER, every REQUEST and renewal an ACK; the lease file then holds
+#      exactly one active lease for each address perfdhcp was ACKed, one per client, all in the
+#      pool; ISC's `dhcpd -T` reads it.
 #   2. Then releases too, some repeated: each one is logged as found (as ISC does), each
 #      released lease is written free.
 #   3. A fresh server with 64 addresses for 128 clients: 64 clients get one address each, no
@@ -26,8 +27,17 @@ serverAddress=10.88.0.1
 giaddr=10.88.0.2
 work=$(mktemp -d /tmp/snowboot-perfdhcp-XXXXXX)
 pid=
+pauser=
 cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [ -n "$pauser" ]; then
+    kill "$pauser" 2>/dev/null || true
+    wait "$pauser" 2>/dev/null || true
+  fi
+  if [ -n "$pid" ]; then
+    kill -CONT "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
   ip netns delete "$server" 2>/dev/null || true
   ip netns delete "$client" 2>/dev/null || true
   rm -rf "$work"
@@ -191,9 +201,14 @@ check_lease_file_with_isc() {
 }
 acks_logged() { grep -c '^DHCPACK on ' "$work/dhcpd.log" || true; }
 
-# 1. DORA and renewals.
+# 1. DORA and renewals. dhcpd is paused for 0.3 s in the middle, as a busy machine pauses it
+# (a slow fsync, the scheduler): what arrives meanwhile must wait in the kernel, not be lost.
 start_dhcpd 10.88.1.0 10.88.2.255
+( sleep 1.5; kill -STOP "$pid"; sleep 0.3; kill -CONT "$pid" ) &
+pauser=$!
 run_perfdhcp dora -r 200 -R 400 -p 3 -f 40
+wait "$pauser"
+pauser=
 every_answered dora DISCOVER-OFFER
 every_answered dora REQUEST-ACK
 every_answered dora "REQUEST-ACK (renewal)"
