@@ -28,15 +28,14 @@ daemon::SystemResult<PacketSocket> PacketSocket::open(const std::string& interfa
     ::pcap_close(handle);
     return failure;
   };
-  // A DHCP message fits in 1500 bytes, but a frame with VLAN tags or jumbo MTU must not be cut
-  // (ISC reads 1536 bytes at most). In immediate mode libpcap uses a TPACKET_V2 ring of one
-  // snaplen-sized slot per frame (on links with offloads, veth too), and the kernel drops what
-  // finds no free slot: with 65535 and the default 2 MiB that was ~16 frames, so a stall of a
-  // few tens of ms under load (an fsync, the scheduler) lost DISCOVERs and REQUESTs (found with
-  // perfdhcp at 300/s: a 0.5 s pause lost 119 of 899). Smaller slots and a larger ring hold
-  // 512 frames, over a second of such load.
-  constexpr int kSnapLength = 9216 + 18;
-  constexpr int kRingBytes = 8 << 20;
+  // In immediate mode libpcap uses a TPACKET_V2 ring with one snaplen-sized slot per frame (on
+  // links with offloads, veth too), and the kernel drops what finds no free slot. A snaplen of
+  // 65535 left ~16 slots in the default 2 MiB: a stall of a few tens of ms (an fsync, the
+  // scheduler) lost DISCOVERs and REQUESTs under perfdhcp load (a 0.5 s pause at 300/s lost
+  // 119 of 899). 1536 bytes, as much of a frame as ISC's LPF reads, hold a full Ethernet frame
+  // with a VLAN tag; two slots fit a page, ~1000 in 2 MiB: seconds of such load, 2 MiB of RSS.
+  constexpr int kSnapLength = 1536;
+  constexpr int kRingBytes = 2 << 20;
   ::pcap_set_snaplen(handle, kSnapLength);
   ::pcap_set_buffer_size(handle, kRingBytes);
   ::pcap_set_immediate_mode(handle, 1);
