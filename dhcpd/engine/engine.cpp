@@ -667,7 +667,13 @@ std::optional<std::string> Engine::offer(const Client& client, leases::Time now,
                                    optionAddress(request, dhcp::option::kRequestedAddress)});
       }
       if (!address) {
-        return fmt::format(": network {}: no free leases", client.subnet->network.toString());
+        // ISC names the shared network: its declared name, else the subnet's (confpars.c).
+        const auto& subnet = *client.subnet;
+        const auto network =
+            subnet.sharedNetwork >= 0
+                ? config_.sharedNetworks[static_cast<std::size_t>(subnet.sharedNetwork)]
+                : subnet.network.toString();
+        return fmt::format(": network {}: no free leases", network);
       }
       plan.yiaddr = *address;
       pool = poolOf(client.shared, *address);
@@ -951,16 +957,17 @@ Outcome Engine::release(const Client& client) {
   Outcome outcome;
   const auto& request = *client.request;
   auto lease = store_.findByAddress(request.ciaddr);
-  bool found = lease && client.owns(*lease) && lease->state == BindingState::Active;
-  if (found) {
+  // ISC's dhcprelease() finds the lease at ciaddr and keeps it only when its hardware address
+  // is the packet's; "found" says no more than that. It then releases the lease only while it
+  // has not ended, so a repeated RELEASE (perfdhcp sends them) is "found" and changes nothing.
+  const bool found = lease && lease->hardware == client.hardware;
+  if (found && lease->state == BindingState::Active) {
     outcome.release = request.ciaddr;
     billing_.unbill(request.ciaddr);
   }
-  // ISC keeps the lease for the name only when its hardware address is the packet's.
-  const bool sameHardware = lease && lease->hardware == client.hardware;
   outcome.log.push_back(fmt::format("DHCPRELEASE of {} from {} via {} ({})",
                                     request.ciaddr.toString(),
-                                    client.namedBy(sameHardware ? &*lease : nullptr), client.via,
+                                    client.namedBy(found ? &*lease : nullptr), client.via,
                                     found ? "found" : "not found"));
   return outcome;
 }

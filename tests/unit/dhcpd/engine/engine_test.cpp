@@ -208,6 +208,35 @@ TEST_CASE("RELEASE frees the lease and the client gets the same address back", "
   CHECK(again.reply->yiaddr == address);
 }
 
+TEST_CASE("RELEASE is found by address and hardware, as ISC logs it", "[engine]") {
+  Server server(kLabConfig);
+  auto offer = server.handle(discover(1, 1), kNow);
+  auto address = offer.reply->yiaddr;
+  server.handle(requestFor(1, 1, address, kServer), kNow);
+  auto message = clientMessage(MessageType::Release, 1, 2);
+  message.ciaddr = address;
+  auto first = server.handle(message, kNow);
+  REQUIRE(first.release == address);
+  // A repeated RELEASE (perfdhcp sends them under load): ISC finds the released lease, still
+  // this client's, logs "found" and leaves it alone.
+  auto again = server.handle(message, kNow);
+  CHECK_FALSE(again.reply);
+  CHECK_FALSE(again.release);
+  CHECK(again.log.back() == "DHCPRELEASE of 192.168.0.100 from 52:54:00:00:00:01 via s0 (found)");
+  // Another hardware address, or an address never leased: not found, nothing released.
+  server.handle(requestFor(1, 3, address, kServer), kNow);
+  auto other = clientMessage(MessageType::Release, 2, 4);
+  other.ciaddr = address;
+  auto stranger = server.handle(other, kNow);
+  CHECK_FALSE(stranger.release);
+  CHECK(stranger.log.back() ==
+        "DHCPRELEASE of 192.168.0.100 from 52:54:00:00:00:02 via s0 (not found)");
+  CHECK(server.store.findByAddress(address)->state == BindingState::Active);
+  other.ciaddr = net::Ipv4Address(192, 168, 0, 140);
+  CHECK(server.handle(other, kNow).log.back() ==
+        "DHCPRELEASE of 192.168.0.140 from 52:54:00:00:00:02 via s0 (not found)");
+}
+
 TEST_CASE("INFORM gets an ACK without lease time, sent to ciaddr", "[engine]") {
   Server server(kLabConfig);
   auto message = clientMessage(MessageType::Inform, 8, 0x1008);
@@ -328,6 +357,24 @@ TEST_CASE("the DISCOVER line names a client by its lease's hostname, as ISC's do
           "DHCPREQUEST for 10.99.0.33 (192.168.0.1) from 52:54:00:00:00:33 via 10.99.0.1");
     CHECK(acked.log.back() == "DHCPACK on 10.99.0.33 to 52:54:00:00:00:33 via 10.99.0.1");
   }
+}
+
+TEST_CASE("no free leases names the shared network as ISC does", "[engine]") {
+  Server server(R"(
+authoritative;
+shared-network "lab floor" {
+  subnet 192.168.0.0 netmask 255.255.255.0 {
+    range 192.168.0.100 192.168.0.100;
+  }
+}
+)");
+  auto first = server.handle(discover(1, 1), kNow);
+  REQUIRE(first.reply);
+  server.handle(requestFor(1, 1, first.reply->yiaddr, kServer), kNow);
+  auto refused = server.handle(discover(2, 2), kNow);
+  CHECK_FALSE(refused.reply);
+  CHECK(refused.log.back() ==
+        "DHCPDISCOVER from 52:54:00:00:00:02 via s0: network lab floor: no free leases");
 }
 
 TEST_CASE("deny unknown-clients in a pool serves declared hosts only", "[engine]") {
