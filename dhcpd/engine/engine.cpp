@@ -765,11 +765,9 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     networkScope = resolveScopes(config_, {}, client.host, client.context);
   }
   auto ourId = serverIdentifier(networkScope, client.arrival->serverAddress);
-  if (serverId && *serverId != ourId && *serverId != client.arrival->serverAddress) {
-    // The client chose another server: nothing to say (ISC does so with server-id-check on).
-    outcome.log.back() += ": not our server";  // ISC logs nothing more; keep it traceable
-    return outcome;
-  }
+  // The server identifier the client names is not checked: ISC 4.4 compares it only for leases
+  // of a failover pool, so a REQUEST naming another server still gets the lease this server
+  // would give (recorded: other-server-offered is ACKed).
   bool authoritative = networkScope.authoritative.value_or(false);
   auto nak = [&](std::string_view why) {
     if (!authoritative) {
@@ -827,9 +825,18 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     bool mine = lease && client.owns(*lease) && !lease->abandoned();
     bool free = !lease || lease->state == BindingState::Free ||
                 lease->state == BindingState::Expired || lease->state == BindingState::Released;
-    if (!pool || !poolPermits(*pool, client.context, false)) {
-      return nak("address not available");
+    if (!pool) {
+      // ISC has no lease for an address outside every range: it neither ACKs nor NAKs. One in
+      // a range it does not serve (a subnet declared again without it) is a lease it refuses.
+      const auto ranges = config_.allRanges();
+      const bool known = std::any_of(ranges.begin(), ranges.end(), [&](const auto& range) {
+        return range.first <= address && address <= range.last;
+      });
+      if (known) return nak("address not available");
+      outcome.log.back() += fmt::format(": unknown lease {}.", address.toString());
+      return outcome;
     }
+    if (!poolPermits(*pool, client.context, false)) return nak("address not available");
     auto holder = offers_.holder(address, now);
     if (!mine && holder && *holder != client.key()) {
       return nak("address offered to another client");

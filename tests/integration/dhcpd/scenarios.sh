@@ -242,4 +242,15 @@ run_scenarios() {
   exchange times-inform --type inform --mac 52:54:00:00:00:32 --xid 0x1032 \
     --ciaddr 192.168.0.2 --to 192.168.0.1 --option 55:01033a3b
   stop_server
+
+  # A client that names another server: ISC (server-id-check off, its default) still answers
+  # when the address is one it offered, and for one it knows nothing of.
+  start_server "$conf_dir/dhcpd.conf"
+  exchange other-server-offer --type discover --mac 52:54:00:00:00:40 --xid 0x1040 \
+    --option 55:$prl
+  exchange other-server-offered --type request --mac 52:54:00:00:00:40 --xid 0x1040 \
+    --requested "$last_yiaddr" --server-id 192.168.0.99 --option 55:$prl --timeout-ms 1000
+  exchange other-server-unknown --type request --mac 52:54:00:00:00:41 --xid 0x1041 \
+    --requested 192.168.0.77 --server-id 192.168.0.99 --option 55:$prl --timeout-ms 1000
+  stop_server
 }

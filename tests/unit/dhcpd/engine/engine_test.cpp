@@ -72,13 +72,30 @@ TEST_CASE("REQUEST in SELECTING gets an ACK and commits an active lease", "[engi
   CHECK(outcome.log.back() == "DHCPACK on 192.168.0.100 to 52:54:00:00:00:01 via s0");
 }
 
-TEST_CASE("a REQUEST for another server's offer is ignored", "[engine]") {
+// ISC 4.4 compares the server identifier only for failover pools: a free address of ours is
+// ACKed whichever server the client names (recorded from ISC as other-server-offered).
+TEST_CASE("a REQUEST naming another server is answered as ISC answers it", "[engine]") {
   Server server(kLabConfig);
   auto outcome = server.handle(
       requestFor(1, 1, net::Ipv4Address(192, 168, 0, 100), net::Ipv4Address(192, 168, 0, 9)),
       kNow);
+  REQUIRE(outcome.reply);
+  CHECK(outcome.reply->messageType() == MessageType::Ack);
+  REQUIRE(outcome.commits.size() == 1);
+  CHECK(outcome.commits[0].address == net::Ipv4Address(192, 168, 0, 100));
+}
+
+// ISC keeps leases only for range addresses: for another address of the subnet find_lease finds
+// nothing that is "ours", so even an authoritative server says nothing (recorded from ISC as
+// other-server-unknown).
+TEST_CASE("a REQUEST for a subnet address outside every range gets no reply", "[engine]") {
+  Server server(kLabConfig);
+  auto outcome = server.handle(
+      requestFor(1, 1, net::Ipv4Address(192, 168, 0, 77), net::Ipv4Address(192, 168, 0, 9)),
+      kNow);
   CHECK_FALSE(outcome.reply);
   CHECK(outcome.commits.empty());
+  CHECK(outcome.log.back().ends_with(": unknown lease 192.168.0.77."));
 }
 
 TEST_CASE("INIT-REBOOT and RENEWING keep the client's lease", "[engine]") {
