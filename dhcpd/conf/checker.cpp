@@ -15,11 +15,9 @@ using net::Ipv4Address;
 using net::Ipv4Network;
 
 std::optional<Ipv4Address> address(std::string_view text) {
-  const dhcp::OptionField field{std::string(text), false};
-  auto bytes = dhcp::encodeOption("I", {&field, 1});
-  if (!bytes || bytes->size() != 4) return std::nullopt;
-  const auto& b = *bytes;
-  return Ipv4Address(b[0], b[1], b[2], b[3]);
+  auto quad = dhcp::parseDottedQuad(text);
+  if (!quad) return std::nullopt;
+  return Ipv4Address(*quad);
 }
 
 struct SubnetInfo {

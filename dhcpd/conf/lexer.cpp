@@ -1,6 +1,9 @@
 #include "dhcpd/conf/lexer.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -29,11 +32,34 @@ bool allHex(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return isHexDigit(c); });
 }
 
-const std::string kNoFile = "<input>";
+struct FileNames {
+  std::mutex mutex;
+  std::deque<std::string> names{"<input>"};  // a deque: references stay valid as it grows
+  std::unordered_map<std::string_view, std::uint32_t> ids;
+};
+
+FileNames& fileNames() {
+  static FileNames table;
+  return table;
+}
 
 }  // namespace
 
-const std::string& Location::fileName() const { return file ? *file : kNoFile; }
+std::uint32_t internFileName(std::string_view name) {
+  FileNames& table = fileNames();
+  std::lock_guard lock(table.mutex);
+  if (auto it = table.ids.find(name); it != table.ids.end()) return it->second;
+  const std::string& kept = table.names.emplace_back(name);
+  auto id = static_cast<std::uint32_t>(table.names.size() - 1);
+  table.ids.emplace(kept, id);
+  return id;
+}
+
+const std::string& Location::fileName() const {
+  FileNames& table = fileNames();
+  std::lock_guard lock(table.mutex);
+  return file < table.names.size() ? table.names[file] : table.names[0];
+}
 
 std::string asciiLower(std::string_view text) {
   std::string out(text);
@@ -83,8 +109,15 @@ std::string LexError::message() const {
   return "lexical error";
 }
 
-Lexer::Lexer(std::string_view source, std::string fileName)
-    : source_(source), fileName_(std::make_shared<const std::string>(std::move(fileName))) {}
+Lexer::Lexer(std::string_view source, std::string_view fileName)
+    : source_(source), file_(internFileName(fileName)) {}
+
+std::string& Lexer::decodedSlot() {
+  if (!decoded_) decoded_ = std::make_unique<std::array<std::string, kDecodedKept>>();
+  std::string& slot = (*decoded_)[nextDecoded_++ % kDecodedKept];
+  slot.clear();
+  return slot;
+}
 
 int Lexer::peekChar(std::size_t ahead) const {
   std::size_t at = pos_ + ahead;
@@ -104,7 +137,7 @@ void Lexer::advance() {
 }
 
 Location Lexer::here() const {
-  return Location{fileName_, line_, column_, static_cast<std::uint32_t>(pos_)};
+  return Location{file_, line_, column_, static_cast<std::uint32_t>(pos_)};
 }
 
 bool Lexer::atomStartsAt(std::size_t pos) const {
@@ -131,7 +164,28 @@ std::string_view Lexer::scanAtom() {
 
 std::expected<Token, LexError> Lexer::readString(Token token) {
   advance();  // the opening quote
-  std::size_t start = pos_;
+  const std::size_t start = pos_;
+  // Most strings hold no escape: their value is a view of the source, like their text.
+  std::size_t end = start;
+  while (end < source_.size() && source_[end] != '"' && source_[end] != '\\') ++end;
+  if (end < source_.size() && source_[end] == '"') {
+    for (std::size_t i = start; i < end; ++i) {
+      if (source_[i] == '\n') {
+        ++line_;
+        column_ = 1;
+      } else {
+        ++column_;
+      }
+    }
+    pos_ = end;
+    token.text = token.value = source_.substr(start, end - start);
+    advance();  // the closing quote
+    if (token.text.size() > kMaxTokenLength) {
+      return std::unexpected(LexError{LexErrorCode::TokenTooLong, token.location, ""});
+    }
+    return token;
+  }
+  std::string& value = decodedSlot();
   std::expected<Token, LexError> failure;
   bool failed = false;
   while (true) {
@@ -141,7 +195,7 @@ std::expected<Token, LexError> Lexer::readString(Token token) {
     }
     if (c == '"') break;
     if (c != '\\') {
-      token.value.push_back(static_cast<char>(c));
+      value.push_back(static_cast<char>(c));
       advance();
       continue;
     }
@@ -151,25 +205,25 @@ std::expected<Token, LexError> Lexer::readString(Token token) {
     if (e < 0) continue;  // reported as unterminated on the next turn
     advance();
     switch (e) {
-      case 't': token.value.push_back('\t'); break;
-      case 'r': token.value.push_back('\r'); break;
-      case 'n': token.value.push_back('\n'); break;
-      case 'b': token.value.push_back('\b'); break;
+      case 't': value.push_back('\t'); break;
+      case 'r': value.push_back('\r'); break;
+      case 'n': value.push_back('\n'); break;
+      case 'b': value.push_back('\b'); break;
       case '0': case '1': case '2': case '3': {
         // Octal: up to three digits, the first 0-3, so the value fits a byte (\302, \0, \12).
-        int value = e - '0';
+        int octal = e - '0';
         for (int i = 0; i < 2 && peekChar() >= '0' && peekChar() <= '7'; ++i) {
-          value = value * 8 + (peekChar() - '0');
+          octal = octal * 8 + (peekChar() - '0');
           advance();
         }
-        token.value.push_back(static_cast<char>(value));
+        value.push_back(static_cast<char>(octal));
         break;
       }
       case 'x': {
-        int value = 0;
+        int hex = 0;
         int digits = 0;
         while (digits < 2 && isHexDigit(peekChar())) {
-          value = value * 16 + hexValue(peekChar());
+          hex = hex * 16 + hexValue(peekChar());
           advance();
           ++digits;
         }
@@ -178,13 +232,14 @@ std::expected<Token, LexError> Lexer::readString(Token token) {
           failure = std::unexpected(
               LexError{LexErrorCode::InvalidEscape, escapeAt, "\\x needs a hex digit"});
         }
-        token.value.push_back(static_cast<char>(value));
+        value.push_back(static_cast<char>(hex));
         break;
       }
-      default: token.value.push_back(static_cast<char>(e)); break;
+      default: value.push_back(static_cast<char>(e)); break;
     }
   }
-  token.text = std::string(source_.substr(start, pos_ - start));
+  token.text = source_.substr(start, pos_ - start);
+  token.value = value;
   advance();  // the closing quote
   if (failed) return failure;
   if (token.text.size() > kMaxTokenLength) {
@@ -224,7 +279,7 @@ std::expected<Token, LexError> Lexer::next() {
     std::string_view first = scanAtom();
     if (first == "-") {
       token.kind = TokenKind::Punct;
-      token.text = token.value = "-";
+      token.text = token.value = first;
       return token;
     }
     // Glue touching pieces: atom(.atom)* or hexatom(:hexatom)+.
@@ -248,8 +303,7 @@ std::expected<Token, LexError> Lexer::next() {
     } else {
       token.kind = decimal ? TokenKind::Number : TokenKind::Name;
     }
-    token.text = std::string(source_.substr(start, pos_ - start));
-    token.value = token.text;
+    token.text = token.value = source_.substr(start, pos_ - start);
     if (token.text.size() > kMaxTokenLength) {
       return std::unexpected(LexError{LexErrorCode::TokenTooLong, token.location, ""});
     }
@@ -261,7 +315,7 @@ std::expected<Token, LexError> Lexer::next() {
                                     fmt::format("0x{:02x}", c)});
   }
   token.kind = TokenKind::Punct;
-  token.text = token.value = std::string(1, static_cast<char>(c));
+  token.text = token.value = source_.substr(pos_ - 1, 1);
   return token;
 }
 
@@ -279,19 +333,6 @@ std::string_view Lexer::lineText(std::uint32_t line) const {
   std::string_view text = source_.substr(start, end - start);
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   return text;
-}
-
-std::expected<std::vector<Token>, LexError> tokenize(std::string_view source,
-                                                     std::string fileName) {
-  Lexer lexer(source, std::move(fileName));
-  std::vector<Token> tokens;
-  while (true) {
-    auto token = lexer.next();
-    if (!token) return std::unexpected(token.error());
-    bool end = token->isEnd();
-    tokens.push_back(std::move(*token));
-    if (end) return tokens;
-  }
 }
 
 std::string formatLocated(const Location& location, std::string_view lineText,

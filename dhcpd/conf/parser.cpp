@@ -33,23 +33,25 @@ constexpr std::string_view kV6Keywords[] = {"subnet6", "range6", "prefix6", "poo
 
 const Token& Parser::peek(std::size_t n) {
   Source& source = *sources_.back();
-  while (source.ahead.size() <= n) {
+  while (source.count <= n) {
     auto token = source.lexer->next();
     if (token) {
-      source.ahead.push_back(std::move(*token));
+      source.ahead[(source.first + source.count) % Source::kLookahead] = *token;
+      ++source.count;
     } else {
       const LexError& e = token.error();
       error(e.location, e.message());
     }
   }
-  return source.ahead[n];
+  return source.ahead[(source.first + n) % Source::kLookahead];
 }
 
 Token Parser::next() {
   peek();
   Source& source = *sources_.back();
-  Token token = std::move(source.ahead.front());
-  source.ahead.erase(source.ahead.begin());
+  Token token = source.ahead[source.first];
+  source.first = (source.first + 1) % Source::kLookahead;
+  --source.count;
   if (!token.isEnd()) {
     lastEnd_ = token.location;
     lastEnd_.column += static_cast<std::uint32_t>(
@@ -109,7 +111,7 @@ void Parser::skipToEnd() {
 
 std::string Parser::lineOf(const Location& at) {
   for (auto it = sources_.rbegin(); it != sources_.rend(); ++it) {
-    if ((*it)->lexer->fileName() == at.file) return std::string((*it)->lexer->lineText(at.line));
+    if ((*it)->lexer->file() == at.file) return std::string((*it)->lexer->lineText(at.line));
   }
   return {};
 }
@@ -126,7 +128,7 @@ void Parser::warning(const Location& at, std::string message, std::string hint) 
 
 void Parser::errorExpected(std::string_view what, const Token& found, std::string hint) {
   // At the end of a file, point just past its last token, where the missing text belongs.
-  if (found.isEnd() && lastEnd_.file == found.location.file && lastEnd_.file) {
+  if (found.isEnd() && lastEnd_.file == found.location.file && lastEnd_.file != 0) {
     error(lastEnd_, fmt::format("expected {}, found {}", what, found.describe()),
           std::move(hint));
     return;
@@ -201,7 +203,7 @@ void Parser::parseInclude(Scope scope, std::vector<Statement>& out) {
     out.push_back(std::move(statement));
     return;
   }
-  auto contents = reader_(path.value);
+  auto contents = reader_(std::string(path.value));
   if (!contents) {
     error(path.location, fmt::format("can't open {}: {}", path.value, contents.error()),
           "relative paths are opened from dhcpd's working directory, as ISC dhcpd does");
@@ -215,7 +217,7 @@ void Parser::parseInclude(Scope scope, std::vector<Statement>& out) {
   ++includeDepth_;
   parseStatements(scope, statement.body);
   --includeDepth_;
-  result_.sources[path.value] = std::move(sources_.back()->text);
+  result_.sources[std::string(path.value)] = std::move(sources_.back()->text);
   sources_.pop_back();
   out.push_back(std::move(statement));
 }
@@ -500,7 +502,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     statement.kind = Statement::Kind::Parameter;
     statement.location = token.location;
     statement.name = "add";
-    statement.args.push_back(nameToken.value);
+    statement.args.emplace_back(nameToken.value);
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
     return;
@@ -530,7 +532,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     statement.kind = Statement::Kind::Parameter;
     statement.location = token.location;
     statement.name = keyword;
-    statement.args.push_back(asciiLower(next().text));
+    statement.args.emplace_back(asciiLower(next().text));
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
     return;
@@ -624,7 +626,7 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
           skipToSemi();
           continue;
         }
-        statement.args.push_back(next().value);
+        statement.args.emplace_back(next().value);
       }
       if (!expectSemi()) {
         skipToSemi();
@@ -692,8 +694,7 @@ bool Parser::parseAddress(std::string& out, Location& at, std::string_view what)
   }
   Token address = next();
   at = address.location;
-  const dhcp::OptionField field{address.text, false};
-  if (!dhcp::encodeOption("I", {&field, 1})) {
+  if (!dhcp::parseDottedQuad(address.text)) {
     error(address.location, fmt::format("expected {}, found `{}`", what, address.text),
           "each part of an IPv4 address is 0 to 255");
     return false;
@@ -751,16 +752,16 @@ void Parser::parseRange(Scope scope, std::vector<Statement>& out) {
   std::string low;
   Location lowAt;
   if (!parseAddress(low, lowAt, "an IPv4 address")) return skipToSemi();
-  range.args.push_back(low);
+  range.args.emplace_back(low);
   range.argLocations.push_back(lowAt);
   if (peek().kind == TokenKind::DottedQuad) {
     std::string high;
     Location highAt;
     if (!parseAddress(high, highAt, "an IPv4 address")) return skipToSemi();
-    range.args.push_back(high);
+    range.args.emplace_back(high);
     range.argLocations.push_back(highAt);
   } else {
-    range.args.push_back(low);
+    range.args.emplace_back(low);
     range.argLocations.push_back(lowAt);
   }
   if (!expectSemi()) return skipToSemi();
@@ -780,7 +781,7 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Hardware;
   statement.location = keyword.location;
-  statement.args.push_back(asciiLower(next().text));
+  statement.args.emplace_back(asciiLower(next().text));
   const Token& address = peek();
   if (address.kind != TokenKind::HexList && address.kind != TokenKind::Number &&
       !address.isHexName()) {
@@ -788,23 +789,27 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
     return skipToSemi();
   }
   Token addressToken = next();
+  std::string_view text = addressToken.text;
   // A bad byte (1:2:3:4:5:zz) splits the address into pieces: glue them for the message.
-  while (peek().isPunct(':') && !peek().spaceBefore) {
-    addressToken.text += next().text;
-    if (!peek().spaceBefore && peek().kind != TokenKind::Punct && !peek().isEnd()) {
-      addressToken.text += next().text;
+  std::string glued;
+  if (peek().isPunct(':') && !peek().spaceBefore) {
+    glued = text;
+    while (peek().isPunct(':') && !peek().spaceBefore) {
+      glued += next().text;
+      if (!peek().spaceBefore && peek().kind != TokenKind::Punct && !peek().isEnd()) {
+        glued += next().text;
+      }
     }
+    text = glued;
   }
-  const dhcp::OptionField field{addressToken.text, false};
-  auto bytes = dhcp::encodeOption("X", {&field, 1});
-  if (!bytes || bytes->size() > 16) {
+  auto bytes = dhcp::countHexListBytes(text);
+  if (!bytes || *bytes > 16) {
     error(addressToken.location,
-          fmt::format("expected a hardware address (colon-separated hex), found `{}`",
-                      addressToken.text),
+          fmt::format("expected a hardware address (colon-separated hex), found `{}`", text),
           "each byte is one or two hex digits, at most 16 bytes");
     return skipToSemi();
   }
-  statement.args.push_back(addressToken.text);
+  statement.args.emplace_back(text);
   statement.argLocations.push_back(addressToken.location);
   if (!expectSemi()) return skipToSemi();
   if (scope != Scope::Host) {
@@ -826,11 +831,11 @@ void Parser::parseFixedAddress(Scope scope, std::vector<Statement>& out) {
       std::string address;
       Location at;
       if (!parseAddress(address, at, "an IPv4 address or host name")) return skipToSemi();
-      statement.args.push_back(address);
+      statement.args.emplace_back(address);
       statement.argLocations.push_back(at);
     } else if (t.kind == TokenKind::Name || t.kind == TokenKind::Number) {
       // A host name, resolved when the daemon starts.
-      statement.args.push_back(t.text);
+      statement.args.emplace_back(t.text);
       statement.argLocations.push_back(t.location);
       next();
     } else {

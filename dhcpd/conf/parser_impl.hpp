@@ -2,6 +2,7 @@
 // The parser's internals, shared by parser.cpp (declarations and statements),
 // parser_options.cpp (options, option definitions, parameters) and parser_expressions.cpp.
 
+#include <array>
 #include <memory>
 #include <set>
 #include <string>
@@ -20,6 +21,15 @@ struct ServerParameter {
 const ServerParameter* findServerParameter(std::string_view name);
 std::vector<std::string_view> serverParameterNames();
 
+// Extends `token` over `piece`, the token right after it with no space between (so the two
+// are one run of the source): `2001:db8::1` arrives as pieces.
+inline void glue(Token& token, const Token& piece) {
+  token.text = std::string_view(token.text.data(),
+                                static_cast<std::size_t>(piece.text.data() + piece.text.size() -
+                                                         token.text.data()));
+  token.value = token.text;
+}
+
 class Parser {
  public:
   Parser(const FileReader& reader, ParseResult& result) : reader_(reader), result_(result) {}
@@ -28,13 +38,13 @@ class Parser {
 
  private:
   struct Source {
-    // The parser looks at most two tokens ahead. Reserved once, the lookahead never
-    // reallocates (a std::deque allocated and freed a block every few tokens).
+    // The parser looks at most two tokens ahead: a ring of views, never allocated.
     static constexpr std::size_t kLookahead = 4;
-    Source() { ahead.reserve(kLookahead); }
     std::string text;
     std::unique_ptr<Lexer> lexer;
-    std::vector<Token> ahead;
+    std::array<Token, kLookahead> ahead;
+    std::size_t first = 0;  // index of the next token in `ahead`
+    std::size_t count = 0;  // tokens lexed ahead
   };
 
   // Tokens. A reference from peek() dies at the next next(): copy what outlives it.

@@ -163,15 +163,14 @@ bool Parser::collectFields(std::vector<dhcp::OptionField>& fields,
         // An IPv6 address (2001:db8::1) arrives in pieces; glue the touching ones back.
         if (token.kind != TokenKind::String) {
           while (peek().isPunct(':') && !peek().spaceBefore) {
-            token.text += next().text;
+            glue(token, next());
             const Token& piece = peek();
             if (!piece.spaceBefore && (piece.kind == TokenKind::Number ||
                                        piece.kind == TokenKind::Name ||
                                        piece.kind == TokenKind::HexList)) {
-              token.text += next().text;
+              glue(token, next());
             }
           }
-          token.value = token.text;
         }
         fields.push_back({token.value, token.kind == TokenKind::String});
         locations.push_back(token.location);
@@ -253,14 +252,15 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
       for (auto it = begin; it != end; ++it) choices += (choices.empty() ? "" : ", ") + std::string(*it);
       Location at = fields.empty() ? semi.location : locations[0];
       return fail(at, fmt::format("expected one of {}, found {}", choices,
-                                  fields.empty() ? "`;`" : "`" + fields[0].text + "`"));
+                                  fields.empty() ? std::string("`;`")
+                                                 : fmt::format("`{}`", fields[0].text)));
     }
     if (set == "ddns-styles" && word == "ad-hoc") {
       return fail(locations[0], "ddns-update-style ad-hoc is no longer supported (ISC dhcpd "
                                 "refuses it too)",
                   "use `ddns-update-style none;`");
     }
-    statement.args.push_back(word);
+    statement.args.emplace_back(word);
     return;
   }
   if (format == "U") {
@@ -272,7 +272,7 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
       return fail(locations[0], fmt::format("no option space named {}", fields[0].text),
                   "declare it first with `option space NAME;`");
     }
-    statement.args.push_back(fields[0].text);
+    statement.args.emplace_back(fields[0].text);
     return;
   }
   auto bytes = dhcp::encodeOption(format, fields, true);
@@ -280,8 +280,8 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
     const auto& e = bytes.error();
     Location at = e.field < locations.size() ? locations[e.field] : semi.location;
     std::string found = e.field < fields.size()
-                            ? (fields[e.field].quoted ? "\"" + fields[e.field].text + "\""
-                                                      : "`" + fields[e.field].text + "`")
+                            ? (fields[e.field].quoted ? fmt::format("\"{}\"", fields[e.field].text)
+                                                      : fmt::format("`{}`", fields[e.field].text))
                             : "`;`";
     switch (e.code) {
       case dhcp::OptionValueErrorCode::OutOfRange:
@@ -303,7 +303,7 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
       }
     }
   }
-  for (const auto& field : fields) statement.args.push_back(field.text);
+  for (const auto& field : fields) statement.args.emplace_back(field.text);
   statement.argLocations = locations;
   statement.value.assign(bytes->begin(), bytes->end());
 }
@@ -339,7 +339,7 @@ void Parser::parseOptionSpace(Scope scope, std::vector<Statement>& out) {
         return skipToSemi();
       }
       Token number = next();
-      int value = std::atoi(number.text.c_str());
+      int value = std::atoi(std::string(number.text).c_str());
       if (code && value != 1 && value != 2 && value != 4) {
         error(number.location,
               fmt::format("invalid code width ({}), expecting 1, 2 or 4", value));
@@ -384,7 +384,7 @@ void Parser::parseOptionDefinition(Statement& statement, std::string_view space,
     return skipToSemi();
   }
   Token codeToken = next();
-  long long code = std::atoll(codeToken.text.c_str());
+  long long code = std::atoll(std::string(codeToken.text).c_str());
   const auto* spaceInfo = result_.catalogue.findSpace(space);
   long long maxCode = spaceInfo && spaceInfo->codeWidth == 1   ? 255
                       : spaceInfo && spaceInfo->codeWidth == 2 ? 65535
@@ -498,7 +498,7 @@ bool Parser::parseOptionType(std::string& format, bool inArray, bool inRecord) {
       errorExpected("an integer width (8, 16 or 32)", width);
       return false;
     }
-    std::string w = next().text;
+    std::string_view w = next().text;
     char letter = w == "8" ? 'B' : w == "16" ? 'S' : 'L';
     format += isSigned ? static_cast<char>(std::tolower(letter)) : letter;
     return true;
@@ -536,7 +536,7 @@ bool Parser::parseOptionType(std::string& format, bool inArray, bool inRecord) {
       error(word.location, "encapsulate cannot be part of a record");
       return false;
     }
-    format += "E" + spaceToken.text + ".";
+    format += fmt::format("E{}.", spaceToken.text);
   } else {
     static const std::vector<std::string_view> kTypes = {
         "unsigned", "signed", "integer", "ip-address", "ip6-address", "text", "string",

@@ -178,7 +178,7 @@ void Parser::parseClassBody(Statement& cls, bool subclass) {
       Statement statement;
       statement.kind = Statement::Kind::Lease;
       statement.location = word.location;
-      statement.number = std::stoll(next().text);
+      statement.number = std::stoll(std::string(next().text));
       if (!expectSemi()) {
         skipToSemi();
         continue;
@@ -223,7 +223,7 @@ void Parser::parsePermit(Scope scope, std::vector<Statement>& out) {
   statement.kind = Statement::Kind::Permit;
   statement.location = word.location;
   statement.text = asciiLower(word.text);
-  statement.args.push_back(asciiLower(next().text));
+  statement.args.emplace_back(asciiLower(next().text));
   if (!expectSemi()) return skipToSemi();
   if (statement.args[0] == "client-updates" && !warnedDdns_) {
     warnedDdns_ = true;
@@ -244,18 +244,18 @@ void Parser::parsePoolPermit(std::vector<Statement>& out) {
   const Token& key = peek();
   bool needClients = true;
   if (key.is("unknown-clients") || key.is("known-clients")) {
-    statement.args.push_back(asciiLower(next().text));
+    statement.args.emplace_back(asciiLower(next().text));
     needClients = false;
   } else if (key.is("unknown") || key.is("known") || key.is("authenticated") ||
              key.is("unauthenticated") || key.is("all")) {
-    statement.args.push_back(asciiLower(next().text));
+    statement.args.emplace_back(asciiLower(next().text));
   } else if (key.is("dynamic")) {
-    statement.args.push_back(asciiLower(next().text));
+    statement.args.emplace_back(asciiLower(next().text));
     if (!peek().is("bootp")) {
       errorExpected("`bootp`", peek());
       return skipToSemi();
     }
-    statement.args.push_back(asciiLower(next().text));
+    statement.args.emplace_back(asciiLower(next().text));
   } else if (key.is("members")) {
     next();
     if (!peek().is("of")) {
@@ -273,14 +273,14 @@ void Parser::parsePoolPermit(std::vector<Statement>& out) {
             "declare the class before the pool that names it");
       return skipToSemi();
     }
-    statement.args = {"members", name.value};
+    statement.args = {"members", std::string(name.value)};
     needClients = false;
   } else if (key.is("after")) {
     // `after DATE`: parsed, kept; the engine compares it with the time it is given.
     next();
-    statement.args.push_back("after");
+    statement.args.emplace_back("after");
     while (!peek().isPunct(';') && !peek().isEnd() && !peek().isPunct('}')) {
-      statement.args.push_back(next().text);
+      statement.args.emplace_back(next().text);
     }
     needClients = false;
   } else {
@@ -293,7 +293,7 @@ void Parser::parsePoolPermit(std::vector<Statement>& out) {
       return skipToSemi();
     }
     next();
-    statement.args.push_back("clients");
+    statement.args.emplace_back("clients");
   }
   if (!expectSemi()) return skipToSemi();
   out.push_back(std::move(statement));

@@ -5,10 +5,7 @@
 namespace snowboot::dhcpd::conf {
 namespace {
 
-bool isAddress(std::string_view text) {
-  const dhcp::OptionField field{std::string(text), false};
-  return dhcp::encodeOption("I", {&field, 1}).has_value();
-}
+bool isAddress(std::string_view text) { return dhcp::parseDottedQuad(text).has_value(); }
 
 class Resolver {
  public:

@@ -135,7 +135,7 @@ TEST_CASE("formatOption prints ISC's text and round-trips", "[dhcp][catalogue]")
     std::size_t start = 0;
     while (start <= text.size()) {
       auto comma = text.find(", ", start);
-      parsed.push_back({text.substr(start, comma - start), false});
+      parsed.push_back({std::string_view(text).substr(start, comma - start), false});
       if (comma == std::string::npos) break;
       start = comma + 2;
     }
