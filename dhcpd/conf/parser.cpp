@@ -143,14 +143,83 @@ void Parser::notSupported(const Location& at, std::string_view what, std::string
 
 // ---------------------------------------------------------------- files and blocks
 
-void Parser::parseFile(std::string source, std::string fileName) {
+Text ParseResult::keep(std::string_view text) {
+  if (text.empty()) return {};
+  char* out = static_cast<char*>(arena->allocate(text.size(), 1));
+  std::copy(text.begin(), text.end(), out);
+  return Text::kept(std::string_view(out, text.size()));
+}
+
+const std::vector<Expression> Statement::kNoExprs;
+const std::vector<Statement> Statement::kNoBody;
+
+Text Parser::keep(std::string_view text) {
+  for (const auto& source : sources_) {
+    const char* begin = source->text.data();
+    if (text.data() >= begin && text.data() + text.size() <= begin + source->text.size()) {
+      return Text::kept(text);
+    }
+  }
+  return result_.keep(text);
+}
+
+std::span<Text> Parser::keepArgs(std::initializer_list<std::string_view> args) {
+  Text kept[8];
+  std::vector<Text> many;
+  if (args.size() > std::size(kept)) {
+    for (auto arg : args) many.push_back(keep(arg));
+    return result_.keepSpan(std::span<const Text>(many));
+  }
+  std::size_t n = 0;
+  for (auto arg : args) kept[n++] = keep(arg);
+  return result_.keepSpan(std::span<const Text>(kept, n));
+}
+
+std::span<Text> Parser::keepArgs(const std::vector<std::string_view>& args) {
+  std::vector<Text> kept;
+  kept.reserve(args.size());
+  for (auto arg : args) kept.push_back(keep(arg));
+  return result_.keepSpan(std::span<const Text>(kept));
+}
+
+void Parser::addArg(Statement& statement, std::string_view text) {
+  std::vector<Text> args(statement.args.begin(), statement.args.end());
+  args.push_back(keep(text));
+  statement.args = result_.keepSpan(std::span<const Text>(args));
+}
+
+Text Parser::internName(std::string_view space, std::string_view name) {
+  char buffer[128];
+  std::string long_;
+  std::string_view joined;
+  if (space.size() + 1 + name.size() <= sizeof buffer) {
+    std::copy(space.begin(), space.end(), buffer);
+    buffer[space.size()] = '.';
+    std::copy(name.begin(), name.end(), buffer + space.size() + 1);
+    joined = std::string_view(buffer, space.size() + 1 + name.size());
+  } else {
+    long_ = fmt::format("{}.{}", space, name);
+    joined = long_;
+  }
+  if (auto it = names_.find(joined); it != names_.end()) return Text::kept(*it);
+  Text kept = result_.keep(joined);
+  names_.insert(kept.view());
+  return kept;
+}
+
+void Parser::openSource(std::string text, std::string_view fileName) {
   auto owned = std::make_unique<Source>();
-  owned->text = std::move(source);
+  owned->text = result_.texts.emplace_back(std::move(text));
   owned->lexer = std::make_unique<Lexer>(owned->text, fileName);
   sources_.push_back(std::move(owned));
+  // A file included twice keeps the text read first for its echoes (the tree views both).
+  result_.sources.emplace(std::string(fileName), sources_.back()->text);
+}
+
+void Parser::parseFile(std::string source, std::string fileName) {
+  openSource(std::move(source), fileName);
   result_.config.path = fileName;
   parseStatements(Scope::Root, result_.config.statements);
-  result_.sources[fileName] = std::move(sources_.back()->text);
   sources_.pop_back();
 }
 
@@ -195,7 +264,7 @@ void Parser::parseInclude(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Include;
   statement.location = keyword.location;
-  statement.name = path.value;
+  statement.name = keep(path.value);
   if (!expectSemi()) skipToSemi();
   if (includeDepth_ >= 32) {
     error(path.location, fmt::format("include nesting too deep at \"{}\"", path.value),
@@ -210,14 +279,10 @@ void Parser::parseInclude(Scope scope, std::vector<Statement>& out) {
     out.push_back(std::move(statement));
     return;
   }
-  auto owned = std::make_unique<Source>();
-  owned->text = std::move(*contents);
-  owned->lexer = std::make_unique<Lexer>(owned->text, path.value);
-  sources_.push_back(std::move(owned));
+  openSource(std::move(*contents), statement.name);
   ++includeDepth_;
   parseStatements(scope, statement.body);
   --includeDepth_;
-  result_.sources[std::string(path.value)] = std::move(sources_.back()->text);
   sources_.pop_back();
   out.push_back(std::move(statement));
 }
@@ -427,7 +492,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     Statement statement;
     statement.kind = Statement::Kind::Interface;
     statement.location = token.location;
-    statement.name = next().value;
+    statement.name = keep(next().value);
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
     return;
@@ -448,7 +513,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     Statement statement;
     statement.kind = Statement::Kind::Unset;
     statement.location = token.location;
-    statement.name = next().text;
+    statement.name = keep(next().text);
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
     return;
@@ -472,7 +537,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     if (!parseArguments(call, 1, true)) return skipToSemi();
     if (!expectSemi()) return skipToSemi();
     warning(token.location, "execute() is not supported by snowboot: the program is never run");
-    statement.exprs.push_back(std::move(call));
+    statement.exprs().push_back(std::move(call));
     out.push_back(std::move(statement));
     return;
   }
@@ -502,7 +567,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     statement.kind = Statement::Kind::Parameter;
     statement.location = token.location;
     statement.name = "add";
-    statement.args.emplace_back(nameToken.value);
+    addArg(statement, nameToken.value);
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
     return;
@@ -512,11 +577,11 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     Statement statement;
     statement.kind = Statement::Kind::Parameter;
     statement.location = token.location;
-    statement.name = keyword;
+    statement.name = keep(keyword);
     if (keyword == "return") {
       Expression value;
       if (!parseExpression(value)) return skipToSemi();
-      statement.exprs.push_back(std::move(value));
+      statement.exprs().push_back(std::move(value));
     }
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
@@ -531,8 +596,8 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     Statement statement;
     statement.kind = Statement::Kind::Parameter;
     statement.location = token.location;
-    statement.name = keyword;
-    statement.args.emplace_back(asciiLower(next().text));
+    statement.name = keep(keyword);
+    addArg(statement, asciiLower(next().text));
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
     return;
@@ -570,7 +635,7 @@ void Parser::parseEval(Scope scope, std::vector<Statement>& out) {
                         first.text),
             hint);
   }
-  statement.exprs.push_back(std::move(value));
+  statement.exprs().push_back(std::move(value));
   out.push_back(std::move(statement));
 }
 
@@ -595,7 +660,7 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
   Statement host;
   host.kind = Statement::Kind::Host;
   host.location = keyword.location;
-  host.name = next().value;
+  host.name = keep(next().value);
   if (!expectPunct('{')) return skipToSemi();
   // Room for the usual hardware, fixed-address and an option or two without regrowing.
   host.body.reserve(4);
@@ -617,7 +682,7 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
       Statement statement;
       statement.kind = Statement::Kind::Parameter;
       statement.location = word.location;
-      statement.name = asciiLower(word.text);
+      statement.name = keep(asciiLower(word.text));
       if (!word.is("dynamic") && !word.is("deleted")) {
         const Token& v = peek();
         if (v.kind != TokenKind::String && v.kind != TokenKind::HexList &&
@@ -626,7 +691,7 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
           skipToSemi();
           continue;
         }
-        statement.args.emplace_back(next().value);
+        addArg(statement, next().value);
       }
       if (!expectSemi()) {
         skipToSemi();
@@ -662,7 +727,7 @@ void Parser::parseGroup(std::vector<Statement>& out) {
   group.kind = Statement::Kind::Group;
   group.location = keyword.location;
   if (peek().kind == TokenKind::String || peek().kind == TokenKind::Name) {
-    if (!peek().isPunct('{')) group.name = next().value;
+    if (!peek().isPunct('{')) group.name = keep(next().value);
   }
   if (!expectPunct('{')) return skipToSemi();
   parseBlock(Scope::Group, group.body);
@@ -680,13 +745,13 @@ void Parser::parseSharedNetwork(std::vector<Statement>& out) {
   Statement shared;
   shared.kind = Statement::Kind::SharedNetwork;
   shared.location = keyword.location;
-  shared.name = next().value;
+  shared.name = keep(next().value);
   if (!expectPunct('{')) return skipToSemi();
   parseBlock(Scope::SharedNetwork, shared.body);
   out.push_back(std::move(shared));
 }
 
-bool Parser::parseAddress(std::string& out, Location& at, std::string_view what) {
+bool Parser::parseAddress(std::string_view& out, Location& at, std::string_view what) {
   const Token& t = peek();
   if (t.kind != TokenKind::DottedQuad) {
     errorExpected(what, t);
@@ -709,8 +774,8 @@ void Parser::parseSubnet(Scope scope, std::vector<Statement>& out) {
   Statement subnet;
   subnet.kind = Statement::Kind::Subnet;
   subnet.location = keyword.location;
-  std::string network;
-  std::string mask;
+  std::string_view network;
+  std::string_view mask;
   Location networkAt;
   Location maskAt;
   if (!parseAddress(network, networkAt, "a subnet number (an IPv4 address)")) {
@@ -722,8 +787,8 @@ void Parser::parseSubnet(Scope scope, std::vector<Statement>& out) {
   }
   next();
   if (!parseAddress(mask, maskAt, "a netmask (an IPv4 address)")) return skipToSemi();
-  subnet.args = {network, mask};
-  subnet.argLocations = {networkAt, maskAt};
+  subnet.args = keepArgs({network, mask});
+  subnet.argLocations = keepLocations({networkAt, maskAt});
   if (!expectPunct('{')) return skipToSemi();
   parseBlock(Scope::Subnet, subnet.body);
   out.push_back(std::move(subnet));
@@ -749,21 +814,16 @@ void Parser::parseRange(Scope scope, std::vector<Statement>& out) {
     next();
     range.flag = true;
   }
-  std::string low;
+  std::string_view low;
   Location lowAt;
   if (!parseAddress(low, lowAt, "an IPv4 address")) return skipToSemi();
-  range.args.emplace_back(low);
-  range.argLocations.push_back(lowAt);
+  std::string_view high = low;
+  Location highAt = lowAt;
   if (peek().kind == TokenKind::DottedQuad) {
-    std::string high;
-    Location highAt;
     if (!parseAddress(high, highAt, "an IPv4 address")) return skipToSemi();
-    range.args.emplace_back(high);
-    range.argLocations.push_back(highAt);
-  } else {
-    range.args.emplace_back(low);
-    range.argLocations.push_back(lowAt);
   }
+  range.args = keepArgs({low, high});
+  range.argLocations = keepLocations({lowAt, highAt});
   if (!expectSemi()) return skipToSemi();
   out.push_back(std::move(range));
 }
@@ -781,7 +841,9 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Hardware;
   statement.location = keyword.location;
-  statement.args.emplace_back(asciiLower(next().text));
+  std::string_view typeText = next().text;
+  std::string lowered = asciiLower(typeText);
+  Text hardwareType = lowered == typeText ? keep(typeText) : keep(lowered);
   const Token& address = peek();
   if (address.kind != TokenKind::HexList && address.kind != TokenKind::Number &&
       !address.isHexName()) {
@@ -809,8 +871,8 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
           "each byte is one or two hex digits, at most 16 bytes");
     return skipToSemi();
   }
-  statement.args.emplace_back(text);
-  statement.argLocations.push_back(addressToken.location);
+  statement.args = keepArgs({hardwareType, text});
+  statement.argLocations = keepLocations({addressToken.location});
   if (!expectSemi()) return skipToSemi();
   if (scope != Scope::Host) {
     error(keyword.location, "hardware address parameter not allowed here",
@@ -825,18 +887,20 @@ void Parser::parseFixedAddress(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::FixedAddress;
   statement.location = keyword.location;
+  std::vector<std::string_view> args;
+  std::vector<Location> locations;
   while (true) {
     const Token& t = peek();
     if (t.kind == TokenKind::DottedQuad) {
-      std::string address;
+      std::string_view address;
       Location at;
       if (!parseAddress(address, at, "an IPv4 address or host name")) return skipToSemi();
-      statement.args.emplace_back(address);
-      statement.argLocations.push_back(at);
+      args.push_back(address);
+      locations.push_back(at);
     } else if (t.kind == TokenKind::Name || t.kind == TokenKind::Number) {
       // A host name, resolved when the daemon starts.
-      statement.args.emplace_back(t.text);
-      statement.argLocations.push_back(t.location);
+      args.push_back(t.text);
+      locations.push_back(t.location);
       next();
     } else {
       errorExpected("an IPv4 address or host name", t);
@@ -844,6 +908,8 @@ void Parser::parseFixedAddress(Scope scope, std::vector<Statement>& out) {
     }
     if (!acceptPunct(',')) break;
   }
+  statement.args = keepArgs(args);
+  statement.argLocations = keepLocations(locations);
   if (!expectSemi()) return skipToSemi();
   if (scope != Scope::Host) {
     error(keyword.location, "fixed-address parameter not allowed here",

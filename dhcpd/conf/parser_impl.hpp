@@ -5,6 +5,7 @@
 #include <array>
 #include <memory>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,7 @@ class Parser {
   struct Source {
     // The parser looks at most two tokens ahead: a ring of views, never allocated.
     static constexpr std::size_t kLookahead = 4;
-    std::string text;
+    std::string_view text;  // owned by the ParseResult's texts
     std::unique_ptr<Lexer> lexer;
     std::array<Token, kLookahead> ahead;
     std::size_t first = 0;  // index of the next token in `ahead`
@@ -56,6 +57,24 @@ class Parser {
   bool expectSemi();
   void skipToSemi();
   void skipToEnd();
+
+  // Strings and arguments for the tree: views of the source where they are in it, else
+  // copies in the ParseResult's arena.
+  Text keep(std::string_view text);
+  Text keep(Text text) { return text; }
+  std::span<Text> keepArgs(std::initializer_list<std::string_view> args);
+  std::span<Text> keepArgs(const std::vector<std::string_view>& args);
+  std::span<Location> keepLocations(std::initializer_list<Location> locations) {
+    return result_.keepSpan(std::span<const Location>(locations.begin(), locations.size()));
+  }
+  std::span<Location> keepLocations(const std::vector<Location>& locations) {
+    return result_.keepSpan(std::span<const Location>(locations));
+  }
+  // One more argument (rare statements; the frequent ones set their arguments at once).
+  void addArg(Statement& statement, std::string_view text);
+  // "space.name", kept once however many statements name it (every host's host-name option).
+  Text internName(std::string_view space, std::string_view name);
+  void openSource(std::string text, std::string_view fileName);
 
   // Messages.
   void error(const Location& at, std::string message, std::string hint = {});
@@ -89,7 +108,7 @@ class Parser {
   void parseZone(std::vector<Statement>& out);
   void parseFailover(std::vector<Statement>& out);
   void parseEval(Scope scope, std::vector<Statement>& out);
-  bool parseAddress(std::string& out, Location& at, std::string_view what);
+  bool parseAddress(std::string_view& out, Location& at, std::string_view what);
 
   // Options and parameters (parser_options.cpp).
   void parseOption(Scope scope, std::vector<Statement>& out, std::string_view how);
@@ -114,6 +133,7 @@ class Parser {
   ParseResult& result_;
   std::vector<std::unique_ptr<Source>> sources_;
   Location lastEnd_;  // where the last consumed token ended, for "missing ;" hints
+  std::unordered_set<std::string_view> names_;  // views of the arena
   std::set<std::string, std::less<>> classes_;
   std::set<std::string, std::less<>> keys_;
   std::set<std::string, std::less<>> failoverPeers_;

@@ -80,7 +80,11 @@ void Parser::parseOption(Scope scope, std::vector<Statement>& out, std::string_v
   Statement statement;
   statement.kind = Statement::Kind::Option;
   statement.location = keyword.location;
-  statement.text = how == "option" || how == "server-identifier" ? "supersede" : std::string(how);
+  statement.text = how == "default"   ? Text("default")
+                   : how == "prepend" ? Text("prepend")
+                   : how == "append"  ? Text("append")
+                   : how == "send"    ? Text("send")
+                                      : Text("supersede");
   const dhcp::OptionDefinition* definition = nullptr;
   if (how == "server-identifier") {
     definition = result_.catalogue.find("dhcp", 54u);
@@ -98,7 +102,7 @@ void Parser::parseOption(Scope scope, std::vector<Statement>& out, std::string_v
     std::string name;
     Location nameAt;
     if (!parseOptionName(space, name, nameAt)) return skipToSemi();
-    statement.name = space + "." + name;
+    statement.name = internName(space, name);
     if (peek().is("code")) {
       if (scope != Scope::Root) {
         error(peek().location, "option definitions may not be scoped",
@@ -202,7 +206,7 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
       statement.kind = Statement::Kind::Ignored;
       return skipToSemi();
     }
-    statement.exprs.push_back(std::move(value));
+    statement.exprs().push_back(std::move(value));
     if (!expectSemi()) {
       statement.kind = Statement::Kind::Ignored;
       return skipToSemi();
@@ -260,7 +264,7 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
                                 "refuses it too)",
                   "use `ddns-update-style none;`");
     }
-    statement.args.emplace_back(word);
+    addArg(statement, word);
     return;
   }
   if (format == "U") {
@@ -272,7 +276,7 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
       return fail(locations[0], fmt::format("no option space named {}", fields[0].text),
                   "declare it first with `option space NAME;`");
     }
-    statement.args.emplace_back(fields[0].text);
+    addArg(statement, fields[0].text);
     return;
   }
   auto bytes = dhcp::encodeOption(format, fields, true);
@@ -303,9 +307,13 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
       }
     }
   }
-  for (const auto& field : fields) statement.args.emplace_back(field.text);
-  statement.argLocations = locations;
-  statement.value.assign(bytes->begin(), bytes->end());
+  std::vector<std::string_view> args;
+  args.reserve(fields.size());
+  for (const auto& field : fields) args.push_back(field.text);
+  statement.args = keepArgs(args);
+  statement.argLocations = keepLocations(locations);
+  statement.value = result_.keep(
+      std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
 }
 
 // option space NAME [code width N] [length width N] [hash size N];
@@ -320,7 +328,7 @@ void Parser::parseOptionSpace(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::OptionSpace;
   statement.location = word.location;
-  statement.name = next().text;
+  statement.name = keep(next().text);
   int codeWidth = 1;
   int lengthWidth = 1;
   while (!atPunct(';')) {
@@ -370,7 +378,7 @@ void Parser::parseOptionSpace(Scope scope, std::vector<Statement>& out) {
   next();
   result_.catalogue.defineSpace(statement.name, codeWidth, lengthWidth);
   statement.number = codeWidth;
-  statement.text = std::to_string(lengthWidth);
+  statement.text = keep(std::to_string(lengthWidth));
   out.push_back(std::move(statement));
 }
 
@@ -380,7 +388,7 @@ void Parser::parseOptionDefinition(Statement& statement, std::string_view space,
   const Token& n = peek();
   if (n.kind != TokenKind::Number) {
     errorExpected("an option code (a number)", n);
-    statement.text.clear();
+    statement.text = {};
     return skipToSemi();
   }
   Token codeToken = next();
@@ -393,24 +401,24 @@ void Parser::parseOptionDefinition(Statement& statement, std::string_view space,
     error(codeToken.location,
           fmt::format("option code {} is out of range for space {} (0 to {})", code, space,
                       maxCode));
-    statement.text.clear();
+    statement.text = {};
     return skipToSemi();
   }
   if (!expectPunct('=')) {
-    statement.text.clear();
+    statement.text = {};
     return skipToSemi();
   }
   std::string format;
   if (!parseOptionType(format, false, false)) {
-    statement.text.clear();
+    statement.text = {};
     return skipToSemi();
   }
   if (!expectSemi()) {
-    statement.text.clear();
+    statement.text = {};
     return skipToSemi();
   }
   statement.number = code;
-  statement.text = format;
+  statement.text = keep(format);
   result_.catalogue.define(space, name, static_cast<std::uint32_t>(code), format);
 }
 
@@ -558,7 +566,7 @@ void Parser::parseParameter(Scope scope, const ServerParameter& parameter,
   Statement statement;
   statement.kind = Statement::Kind::Parameter;
   statement.location = word.location;
-  statement.name = std::string(parameter.name);
+  statement.name = Text::kept(parameter.name);  // the static table's name
   if (parameter.treatment == ServerParameter::Treatment::RefuseLdap) {
     notSupported(word.location, fmt::format("LDAP configuration ({})", parameter.name),
                  "ISC dhcpd also refuses it unless built with LDAP; Debian's is not");

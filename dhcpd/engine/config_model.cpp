@@ -71,7 +71,7 @@ class Builder {
     for (const auto& statement : list) {
       switch (statement.kind) {
         case Statement::Kind::SharedNetwork:
-          model_.sharedNetworks.push_back(statement.name);
+          model_.sharedNetworks.push_back(statement.name.str());
           walk(statement.body, chain, static_cast<int>(model_.sharedNetworks.size()) - 1,
                nullptr, nullptr);
           break;
@@ -133,9 +133,9 @@ class Builder {
           decl.name = statement.name;
           decl.body = &statement.body;
           for (const auto& inner : statement.body) {
-            if (inner.kind == Statement::Kind::Match && !inner.exprs.empty() &&
-                inner.exprs[0].type == conf::ExprType::Boolean) {
-              decl.match = &inner.exprs[0];
+            if (inner.kind == Statement::Kind::Match && !inner.exprs().empty() &&
+                inner.exprs()[0].type == conf::ExprType::Boolean) {
+              decl.match = &inner.exprs()[0];
             }
           }
           model_.classes.push_back(decl);
@@ -146,7 +146,7 @@ class Builder {
           if (statement.name.rfind("dhcp.", 0) == 0 && statement.text.size() > 2 &&
               statement.text.front() == 'E' && statement.text.back() == '.' &&
               statement.number > 0 && statement.number < 255) {
-            model_.encapsulations[statement.text.substr(1, statement.text.size() - 2)] =
+            model_.encapsulations[std::string(statement.text.substr(1, statement.text.size() - 2))] =
                 static_cast<std::uint8_t>(statement.number);
           }
           break;
@@ -172,7 +172,7 @@ class Builder {
           if (auto address = net::Ipv4Address::parse(arg)) host.fixedAddresses.push_back(*address);
         }
       }
-      if (inner.kind == Statement::Kind::Option && inner.number == 61 && inner.exprs.empty()) {
+      if (inner.kind == Statement::Kind::Option && inner.number == 61 && inner.exprs().empty()) {
         host.clientId = inner.value;
       }
     }

@@ -212,10 +212,10 @@ void execute(const std::vector<Statement>& statements, const PacketContext& cont
     switch (statement.kind) {
       case Statement::Kind::Parameter:
         if (!statement.args.empty()) {
-          effective.parameters[statement.name] = statement.args[0];
-        } else if (!statement.exprs.empty()) {
-          if (auto data = evaluateData(statement.exprs[0], context)) {
-            effective.parameters[statement.name] = *data;
+          effective.parameters[statement.name.str()] = statement.args[0].str();
+        } else if (!statement.exprs().empty()) {
+          if (auto data = evaluateData(statement.exprs()[0], context)) {
+            effective.parameters[statement.name.str()] = *data;
           }
         }
         break;
@@ -224,7 +224,7 @@ void execute(const std::vector<Statement>& statements, const PacketContext& cont
         break;
       case Statement::Kind::Permit:
         if (!statement.flag && !statement.args.empty()) {
-          effective.permits[statement.args[0]] = statement.text;
+          effective.permits[statement.args[0].str()] = statement.text.str();
         }
         break;
       case Statement::Kind::Option: {
@@ -232,22 +232,22 @@ void execute(const std::vector<Statement>& statements, const PacketContext& cont
           // A sub-option of another space: kept for the option that encapsulates it.
           auto dot = statement.name.find('.');
           if (dot == std::string::npos || statement.number < 0) break;
-          std::string data = statement.value;
-          if (!statement.exprs.empty()) {
-            auto value = evaluateData(statement.exprs[0], context);
+          std::string data = statement.value.str();
+          if (!statement.exprs().empty()) {
+            auto value = evaluateData(statement.exprs()[0], context);
             if (!value) break;
             data = *value;
           }
-          effective.spaceOptions[statement.name.substr(0, dot)]
+          effective.spaceOptions[std::string(statement.name.substr(0, dot))]
                                 [static_cast<std::uint32_t>(statement.number)]
                                     .assign(data.begin(), data.end());
           break;
         }
         if (statement.number < 1 || statement.number > 254) break;
         auto code = static_cast<std::uint8_t>(statement.number);
-        std::string data = statement.value;
-        if (!statement.exprs.empty()) {
-          auto value = evaluateData(statement.exprs[0], context);
+        std::string data = statement.value.str();
+        if (!statement.exprs().empty()) {
+          auto value = evaluateData(statement.exprs()[0], context);
           if (!value) break;
           data = *value;
         }
@@ -266,12 +266,12 @@ void execute(const std::vector<Statement>& statements, const PacketContext& cont
         break;
       }
       case Statement::Kind::If: {
-        bool taken = !statement.exprs.empty() &&
-                     evaluateBoolean(statement.exprs[0], context).value_or(false);
+        bool taken = !statement.exprs().empty() &&
+                     evaluateBoolean(statement.exprs()[0], context).value_or(false);
         if (taken) {
           execute(statement.body, context, effective);
         } else {
-          execute(statement.elseBody, context, effective);
+          execute(statement.elseBody(), context, effective);
         }
         break;
       }
