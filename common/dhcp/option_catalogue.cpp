@@ -196,8 +196,36 @@ struct FieldSpec {
   bool compressed = false;  // 'c' after D
 };
 
+// The fields of a format: the first kInline on the stack (every dhcp-options(5) type fits), so
+// checking a value allocates nothing; longer records spill to the heap.
+class FieldList {
+ public:
+  static constexpr std::size_t kInline = 16;
+  void push_back(const FieldSpec& spec) {
+    if (size_ < kInline) {
+      inline_[size_] = spec;
+    } else {
+      if (heap_.empty()) heap_.assign(inline_.begin(), inline_.end());
+      heap_.push_back(spec);
+    }
+    ++size_;
+  }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  FieldSpec& operator[](std::size_t i) { return size_ <= kInline ? inline_[i] : heap_[i]; }
+  const FieldSpec& operator[](std::size_t i) const { return size_ <= kInline ? inline_[i] : heap_[i]; }
+  FieldSpec& back() { return (*this)[size_ - 1]; }
+  const FieldSpec* begin() const { return size_ <= kInline ? inline_.data() : heap_.data(); }
+  const FieldSpec* end() const { return begin() + size_; }
+
+ private:
+  std::array<FieldSpec, kInline> inline_{};
+  std::vector<FieldSpec> heap_;
+  std::size_t size_ = 0;
+};
+
 struct Format {
-  std::vector<FieldSpec> fields;
+  FieldList fields;
   bool arrayOfRecords = false;  // 'A'
 };
 
@@ -710,11 +738,21 @@ const OptionSpace& OptionCatalogue::defineSpace(std::string_view name, int codeW
 
 std::expected<std::vector<std::uint8_t>, OptionValueError> encodeOption(
     std::string_view format, std::span<const OptionField> fields, bool allowHostNames) {
-  auto parsed = parseFormat(format);
-  if (!parsed) return std::unexpected(OptionValueError{OptionValueErrorCode::BadFormat, 0, ""});
   std::vector<std::uint8_t> out;
   // Addresses, MACs and short texts fit: one allocation instead of growing byte by byte.
   out.reserve(32);
+  auto encoded = encodeOptionInto(format, fields, allowHostNames, out);
+  if (!encoded) return std::unexpected(encoded.error());
+  return out;
+}
+
+std::expected<void, OptionValueError> encodeOptionInto(std::string_view format,
+                                                       std::span<const OptionField> fields,
+                                                       bool allowHostNames,
+                                                       std::vector<std::uint8_t>& out) {
+  out.clear();
+  auto parsed = parseFormat(format);
+  if (!parsed) return std::unexpected(OptionValueError{OptionValueErrorCode::BadFormat, 0, ""});
   std::size_t index = 0;
   const auto& specs = parsed->fields;
   for (int record = 0;; ++record) {
@@ -723,7 +761,7 @@ std::expected<std::vector<std::uint8_t>, OptionValueError> encodeOption(
       if (spec.type == 'Z') continue;
       if (index >= fields.size()) {
         if (spec.optional) continue;
-        if (parsed->arrayOfRecords && record > 0 && i == 0) return out;
+        if (parsed->arrayOfRecords && record > 0 && i == 0) return {};
         return std::unexpected(
             OptionValueError{OptionValueErrorCode::MissingValue, index, describeField(spec)});
       }
@@ -739,7 +777,7 @@ std::expected<std::vector<std::uint8_t>, OptionValueError> encodeOption(
   if (index < fields.size()) {
     return std::unexpected(OptionValueError{OptionValueErrorCode::ExtraValue, index, "`;`"});
   }
-  return out;
+  return {};
 }
 
 std::string formatOption(std::string_view format, std::span<const std::uint8_t> bytes) {

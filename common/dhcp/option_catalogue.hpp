@@ -112,6 +112,11 @@ std::optional<std::size_t> countHexListBytes(std::string_view text);
 // accepted and encoded as 0.0.0.0 (for checking a configuration before names are resolved).
 std::expected<std::vector<std::uint8_t>, OptionValueError> encodeOption(
     std::string_view format, std::span<const OptionField> fields, bool allowHostNames = false);
+// The same into `out` (cleared first), so a caller checking many values reuses one buffer.
+std::expected<void, OptionValueError> encodeOptionInto(std::string_view format,
+                                                       std::span<const OptionField> fields,
+                                                       bool allowHostNames,
+                                                       std::vector<std::uint8_t>& out);
 
 // The option's bytes in ISC's text form: `10.0.0.1, 10.0.0.2`, `"pxelinux.0"`, `0:7`, `true`.
 // Bytes that do not fit the format print as colon-separated hex.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 #include <optional>
 
 #include <fmt/format.h>
@@ -194,7 +195,7 @@ class Checker {
   }
 
   void checkHost(const Statement& host) {
-    auto [it, fresh] = hosts_.emplace(host.name, host.location);
+    auto [it, fresh] = hosts_.emplace(host.name.view(), host.location);
     if (!fresh) {
       error(host.location, fmt::format("host {}: already exists", host.name),
             fmt::format("it was declared at {} line {}", it->second.fileName(),
@@ -250,7 +251,8 @@ class Checker {
   ParseResult& result_;
   std::vector<SubnetInfo> subnets_;
   std::vector<RangeInfo> ranges_;
-  std::map<std::string, Location> hosts_;
+  // Host names are Texts: views that live as long as the ParseResult, so the keys copy nothing.
+  std::unordered_map<std::string_view, Location> hosts_;
 };
 
 }  // namespace

@@ -176,8 +176,8 @@ std::span<Text> Parser::keepArgs(std::initializer_list<std::string_view> args) {
 }
 
 std::span<Text> Parser::keepArgs(const std::vector<std::string_view>& args) {
-  std::vector<Text> kept;
-  kept.reserve(args.size());
+  auto& kept = scratch_.texts;
+  kept.clear();
   for (auto arg : args) kept.push_back(keep(arg));
   return result_.keepSpan(std::span<const Text>(kept));
 }
@@ -297,7 +297,13 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     skipToSemi();
     return;
   }
-  std::string keyword = asciiLower(t.text);
+  // Keywords are short: lower-cased on the stack (a long word is no keyword, kept as it is).
+  char lowered[64];
+  std::string_view keyword = t.text;
+  if (keyword.size() <= sizeof lowered) {
+    for (std::size_t i = 0; i < keyword.size(); ++i) lowered[i] = asciiLower(keyword[i]);
+    keyword = std::string_view(lowered, keyword.size());
+  }
   bool declarations = isDeclarationScope(scope);
   auto notHere = [&](std::string_view what) {
     Token token = next();
@@ -887,8 +893,10 @@ void Parser::parseFixedAddress(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::FixedAddress;
   statement.location = keyword.location;
-  std::vector<std::string_view> args;
-  std::vector<Location> locations;
+  auto& args = scratch_.args;
+  auto& locations = scratch_.locations;
+  args.clear();
+  locations.clear();
   while (true) {
     const Token& t = peek();
     if (t.kind == TokenKind::DottedQuad) {

@@ -134,6 +134,15 @@ class Parser {
   std::vector<std::unique_ptr<Source>> sources_;
   Location lastEnd_;  // where the last consumed token ended, for "missing ;" hints
   std::unordered_set<std::string_view> names_;  // views of the arena
+  struct Scratch {
+    std::vector<dhcp::OptionField> fields;
+    std::vector<Location> locations;
+    std::vector<bool> commaBefore;
+    std::vector<Location> commaAt;
+    std::vector<std::uint8_t> bytes;
+    std::vector<std::string_view> args;
+    std::vector<Text> texts;
+  } scratch_;
   std::set<std::string, std::less<>> classes_;
   std::set<std::string, std::less<>> keys_;
   std::set<std::string, std::less<>> failoverPeers_;

@@ -213,10 +213,15 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
     }
     return;
   }
-  std::vector<dhcp::OptionField> fields;
-  std::vector<Location> locations;
-  std::vector<bool> commaBefore;
-  std::vector<Location> commaAt;
+  // Scratch kept by the parser: a value is checked without allocating.
+  auto& fields = scratch_.fields;
+  auto& locations = scratch_.locations;
+  auto& commaBefore = scratch_.commaBefore;
+  auto& commaAt = scratch_.commaAt;
+  fields.clear();
+  locations.clear();
+  commaBefore.clear();
+  commaAt.clear();
   if (!collectFields(fields, locations, commaBefore, commaAt)) {
     statement.kind = Statement::Kind::Ignored;
     return skipToSemi();
@@ -279,9 +284,10 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
     addArg(statement, fields[0].text);
     return;
   }
-  auto bytes = dhcp::encodeOption(format, fields, true);
-  if (!bytes) {
-    const auto& e = bytes.error();
+  auto& bytes = scratch_.bytes;
+  auto encoded = dhcp::encodeOptionInto(format, fields, true, bytes);
+  if (!encoded) {
+    const auto& e = encoded.error();
     Location at = e.field < locations.size() ? locations[e.field] : semi.location;
     std::string found = e.field < fields.size()
                             ? (fields[e.field].quoted ? fmt::format("\"{}\"", fields[e.field].text)
@@ -307,13 +313,13 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
       }
     }
   }
-  std::vector<std::string_view> args;
-  args.reserve(fields.size());
+  auto& args = scratch_.args;
+  args.clear();
   for (const auto& field : fields) args.push_back(field.text);
   statement.args = keepArgs(args);
   statement.argLocations = keepLocations(locations);
   statement.value = result_.keep(
-      std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 // option space NAME [code width N] [length width N] [hash size N];
