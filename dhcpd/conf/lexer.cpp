@@ -10,22 +10,18 @@
 namespace snowboot::dhcpd::conf {
 namespace {
 
-bool isAtomChar(int c) {
+constexpr bool isAtomChar(int c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_';
 }
-bool isDigit(int c) { return c >= '0' && c <= '9'; }
-bool isHexDigit(int c) {
+constexpr bool isDigit(int c) { return c >= '0' && c <= '9'; }
+constexpr bool isHexDigit(int c) {
   return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 int hexValue(int c) {
   if (isDigit(c)) return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return c - 'A' + 10;
-}
-bool allDigits(std::string_view s) {
-  if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return isDigit(c); });
 }
 bool allHex(std::string_view s) {
   if (s.empty()) return false;
@@ -140,28 +136,6 @@ Location Lexer::here() const {
   return Location{file_, line_, column_, static_cast<std::uint32_t>(pos_)};
 }
 
-bool Lexer::atomStartsAt(std::size_t pos) const {
-  return pos < source_.size() && isAtomChar(static_cast<unsigned char>(source_[pos]));
-}
-
-bool Lexer::hexAtomStartsAt(std::size_t pos) const {
-  // A hex atom: hex digits up to the next non-atom character.
-  std::size_t end = pos;
-  while (end < source_.size() && isAtomChar(static_cast<unsigned char>(source_[end]))) {
-    if (!isHexDigit(static_cast<unsigned char>(source_[end]))) return false;
-    ++end;
-  }
-  return end > pos;
-}
-
-std::string_view Lexer::scanAtom() {
-  // Atoms never hold a newline, so only the column moves.
-  std::size_t start = pos_;
-  while (pos_ < source_.size() && isAtomChar(static_cast<unsigned char>(source_[pos_]))) ++pos_;
-  column_ += static_cast<std::uint32_t>(pos_ - start);
-  return source_.substr(start, pos_ - start);
-}
-
 std::expected<Token, LexError> Lexer::readString(Token token) {
   advance();  // the opening quote
   const std::size_t start = pos_;
@@ -248,19 +222,76 @@ std::expected<Token, LexError> Lexer::readString(Token token) {
   return token;
 }
 
+namespace {
+
+// One table lookup per byte instead of a chain of comparisons.
+enum : std::uint8_t { kAtom = 1, kDigit = 2, kHex = 4, kBlank = 8 };
+constexpr std::array<std::uint8_t, 256> kClasses = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    std::uint8_t bits = 0;
+    if (isAtomChar(c)) bits |= kAtom;
+    if (isDigit(c)) bits |= kDigit;
+    if (isHexDigit(c)) bits |= kHex;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') bits |= kBlank;
+    table[static_cast<std::size_t>(c)] = bits;
+  }
+  return table;
+}();
+
+std::uint8_t classOf(char c) { return kClasses[static_cast<unsigned char>(c)]; }
+
+// The atom starting at `pos` ([A-Za-z0-9_-]+): where it ends, and the classes all its bytes
+// share (kDigit: all digits; kHex: all hex digits).
+struct Atom {
+  std::size_t end;
+  std::uint8_t all;
+};
+Atom scanAtomAt(std::string_view source, std::size_t pos) {
+  std::uint8_t all = kDigit | kHex;
+  while (pos < source.size()) {
+    std::uint8_t bits = classOf(source[pos]);
+    if (!(bits & kAtom)) break;
+    all &= bits;
+    ++pos;
+  }
+  return {pos, all};
+}
+
+}  // namespace
+
 std::expected<Token, LexError> Lexer::next() {
+  // White space and comments, with the line and column kept in registers.
   bool space = false;
-  while (true) {
-    int c = peekChar();
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+  {
+    const char* text = source_.data();
+    const std::size_t size = source_.size();
+    std::size_t pos = pos_;
+    std::uint32_t line = line_;
+    std::uint32_t column = column_;
+    while (pos < size) {
+      char c = text[pos];
+      if (c == '\n') {
+        ++line;
+        column = 1;
+      } else if (classOf(c) & kBlank) {
+        ++column;
+      } else if (c == '#') {
+        while (pos < size && text[pos] != '\n') {
+          ++pos;
+          ++column;
+        }
+        space = true;
+        continue;
+      } else {
+        break;
+      }
+      ++pos;
       space = true;
-      advance();
-    } else if (c == '#') {
-      space = true;
-      while (peekChar() >= 0 && peekChar() != '\n') advance();
-    } else {
-      break;
     }
+    pos_ = pos;
+    line_ = line;
+    column_ = column;
   }
   Token token;
   token.location = here();
@@ -274,36 +305,55 @@ std::expected<Token, LexError> Lexer::next() {
     token.kind = TokenKind::String;
     return readString(std::move(token));
   }
-  if (isAtomChar(c)) {
-    std::size_t start = pos_;
-    std::string_view first = scanAtom();
-    if (first == "-") {
+  if (classOf(static_cast<char>(c)) & kAtom) {
+    // Atoms never hold a newline, so only the column moves.
+    const std::size_t start = pos_;
+    Atom first = scanAtomAt(source_, start);
+    std::size_t end = first.end;
+    if (end - start == 1 && source_[start] == '-') {
+      pos_ = end;
+      ++column_;
       token.kind = TokenKind::Punct;
-      token.text = token.value = first;
+      token.text = token.value = source_.substr(start, 1);
       return token;
     }
     // Glue touching pieces: atom(.atom)* or hexatom(:hexatom)+.
-    int parts = 1;
-    bool decimal = allDigits(first) ||
-                   (first.size() > 1 && first[0] == '-' && allDigits(first.substr(1)));
-    bool allDecimal = allDigits(first);
-    if (peekChar() == '.' && atomStartsAt(pos_ + 1)) {
-      while (peekChar() == '.' && atomStartsAt(pos_ + 1)) {
-        advance();
-        allDecimal = allDigits(scanAtom()) && allDecimal;
+    const bool digits = first.all & kDigit;
+    const bool decimal =
+        digits || (end - start > 1 && source_[start] == '-' &&
+                   (scanAtomAt(source_, start + 1).all & kDigit));
+    auto atomAt = [&](std::size_t pos) {
+      return pos < source_.size() && (classOf(source_[pos]) & kAtom);
+    };
+    if (end < source_.size() && source_[end] == '.' && atomAt(end + 1)) {
+      int parts = 1;
+      bool allDecimal = digits;
+      while (end < source_.size() && source_[end] == '.' && atomAt(end + 1)) {
+        Atom next = scanAtomAt(source_, end + 1);
+        allDecimal = allDecimal && (next.all & kDigit);
+        end = next.end;
         ++parts;
       }
       token.kind = (allDecimal && parts == 4) ? TokenKind::DottedQuad : TokenKind::Name;
-    } else if (peekChar() == ':' && allHex(first) && hexAtomStartsAt(pos_ + 1)) {
-      while (peekChar() == ':' && hexAtomStartsAt(pos_ + 1)) {
-        advance();
-        scanAtom();
+    } else if (end < source_.size() && source_[end] == ':' && (first.all & kHex)) {
+      // Each further piece must be a whole hex atom.
+      auto hexAtomAt = [&](std::size_t pos) {
+        Atom next = scanAtomAt(source_, pos);
+        return next.end > pos && (next.all & kHex) ? next.end : std::size_t{0};
+      };
+      std::size_t pieceEnd = 0;
+      bool glued = false;
+      while (end < source_.size() && source_[end] == ':' && (pieceEnd = hexAtomAt(end + 1))) {
+        end = pieceEnd;
+        glued = true;
       }
-      token.kind = TokenKind::HexList;
+      token.kind = glued ? TokenKind::HexList : (decimal ? TokenKind::Number : TokenKind::Name);
     } else {
       token.kind = decimal ? TokenKind::Number : TokenKind::Name;
     }
-    token.text = token.value = source_.substr(start, pos_ - start);
+    column_ += static_cast<std::uint32_t>(end - start);
+    pos_ = end;
+    token.text = token.value = source_.substr(start, end - start);
     if (token.text.size() > kMaxTokenLength) {
       return std::unexpected(LexError{LexErrorCode::TokenTooLong, token.location, ""});
     }

@@ -113,9 +113,6 @@ class Lexer {
   Location here() const;
   std::expected<Token, LexError> readString(Token token);
   std::string& decodedSlot();
-  std::string_view scanAtom();
-  bool atomStartsAt(std::size_t pos) const;
-  bool hexAtomStartsAt(std::size_t pos) const;
 
   std::string_view source_;
   std::uint32_t file_ = 0;
