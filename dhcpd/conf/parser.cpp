@@ -31,7 +31,7 @@ constexpr std::string_view kV6Keywords[] = {"subnet6", "range6", "prefix6", "poo
 
 // ---------------------------------------------------------------- tokens and messages
 
-const Token& Parser::peek(std::size_t n) {
+const Token& Parser::fill(std::size_t n) {
   Source& source = *sources_.back();
   while (source.count <= n) {
     auto token = source.lexer->next();
@@ -44,20 +44,6 @@ const Token& Parser::peek(std::size_t n) {
     }
   }
   return source.ahead[(source.first + n) % Source::kLookahead];
-}
-
-Token Parser::next() {
-  peek();
-  Source& source = *sources_.back();
-  Token token = source.ahead[source.first];
-  source.first = (source.first + 1) % Source::kLookahead;
-  --source.count;
-  if (!token.isEnd()) {
-    lastEnd_ = token.location;
-    lastEnd_.column += static_cast<std::uint32_t>(
-        token.kind == TokenKind::String ? token.text.size() + 2 : token.text.size());
-  }
-  return token;
 }
 
 bool Parser::acceptPunct(char c) {
@@ -668,13 +654,14 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
   host.location = keyword.location;
   host.name = keep(next().value);
   if (!expectPunct('{')) return skipToSemi();
-  // Room for the usual hardware, fixed-address and an option or two without regrowing.
-  host.body.reserve(4);
+  // Parsed into a vector the parser keeps, then moved into one allocation of the exact size:
+  // tens of thousands of hosts, no growth slack and no regrowing.
+  std::vector<Statement>& body = hostBody_;
+  body.clear();
   while (true) {
     const Token& t = peek();
     if (t.isPunct('}')) {
       next();
-      host.body.shrink_to_fit();  // tens of thousands of hosts: drop the growth slack
       break;
     }
     if (t.isEnd()) {
@@ -703,7 +690,7 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
         skipToSemi();
         continue;
       }
-      host.body.push_back(std::move(statement));
+      body.push_back(std::move(statement));
       continue;
     }
     if (t.is("host-identifier")) {
@@ -718,12 +705,15 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
       for (auto& s : one) {
         s.text = "host-identifier";
         s.location = word.location;
-        host.body.push_back(std::move(s));
+        body.push_back(std::move(s));
       }
       continue;
     }
-    parseStatement(Scope::Host, host.body);
+    parseStatement(Scope::Host, body);
   }
+  host.body.reserve(body.size());
+  for (auto& statement : body) host.body.push_back(std::move(statement));
+  body.clear();
   out.push_back(std::move(host));
 }
 

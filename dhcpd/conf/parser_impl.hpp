@@ -49,8 +49,26 @@ class Parser {
   };
 
   // Tokens. A reference from peek() dies at the next next(): copy what outlives it.
-  const Token& peek(std::size_t n = 0);
-  Token next();
+  // Inline: the parser peeks five times per token.
+  const Token& peek(std::size_t n = 0) {
+    Source& source = *sources_.back();
+    if (n < source.count) return source.ahead[(source.first + n) % Source::kLookahead];
+    return fill(n);
+  }
+  const Token& fill(std::size_t n);
+  Token next() {
+    Source& source = *sources_.back();
+    if (source.count == 0) fill(0);
+    const Token& token = source.ahead[source.first];
+    source.first = (source.first + 1) % Source::kLookahead;
+    --source.count;
+    if (!token.isEnd()) {
+      lastEnd_ = token.location;
+      lastEnd_.column += static_cast<std::uint32_t>(
+          token.kind == TokenKind::String ? token.text.size() + 2 : token.text.size());
+    }
+    return token;
+  }
   bool atPunct(char c) { return peek().isPunct(c); }
   bool acceptPunct(char c);
   bool expectPunct(char c);
@@ -134,6 +152,7 @@ class Parser {
   std::vector<std::unique_ptr<Source>> sources_;
   Location lastEnd_;  // where the last consumed token ended, for "missing ;" hints
   std::unordered_set<std::string_view> names_;  // views of the arena
+  std::vector<Statement> hostBody_;  // a host's statements as they are parsed (hosts don't nest)
   struct Scratch {
     std::vector<dhcp::OptionField> fields;
     std::vector<Location> locations;
