@@ -76,14 +76,6 @@ std::string_view tokenKindName(TokenKind kind) {
   return "token";
 }
 
-bool Token::is(std::string_view keyword) const {
-  if (kind != TokenKind::Name || text.size() != keyword.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (asciiLower(text[i]) != asciiLower(keyword[i])) return false;
-  }
-  return true;
-}
-
 bool Token::isHexName() const { return kind == TokenKind::Name && allHex(text); }
 
 std::string Token::describe() const {

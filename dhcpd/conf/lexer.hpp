@@ -66,7 +66,13 @@ struct Token {
   Location location;
 
   // Case-insensitive keyword test, as ISC's keywords are: Name tokens only.
-  bool is(std::string_view keyword) const;
+  bool is(std::string_view keyword) const {
+    if (kind != TokenKind::Name || text.size() != keyword.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (asciiLower(text[i]) != asciiLower(keyword[i])) return false;
+    }
+    return true;
+  }
   bool isPunct(char c) const { return kind == TokenKind::Punct && text.size() == 1 && text[0] == c; }
   bool isEnd() const { return kind == TokenKind::End; }
   // Name whose every character is a hex digit ("ab", "0c"): ISC's NUMBER_OR_NAME.

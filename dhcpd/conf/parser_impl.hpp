@@ -152,7 +152,12 @@ class Parser {
   std::vector<std::unique_ptr<Source>> sources_;
   Location lastEnd_;  // where the last consumed token ended, for "missing ;" hints
   std::unordered_set<std::string_view> names_;  // views of the arena
-  std::vector<Statement> hostBody_;  // a host's statements as they are parsed (hosts don't nest)
+  std::vector<Statement> hostBody_;
+  struct LastOption {
+    std::string_view token;  // the name as written (a view of the source)
+    Text name;               // "space.name"
+    const dhcp::OptionDefinition* definition = nullptr;
+  } lastOption_;  // a host's statements as they are parsed (hosts don't nest)
   struct Scratch {
     std::vector<dhcp::OptionField> fields;
     std::vector<Location> locations;

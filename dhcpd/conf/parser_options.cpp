@@ -98,6 +98,19 @@ void Parser::parseOption(Scope scope, std::vector<Statement>& out, std::string_v
       }
       return parseOptionSpace(scope, out);
     }
+    // A file names the same option again and again (a host-name per host): the last name
+    // found is remembered, and forgotten when a definition could change what it finds.
+    const Token& first = peek();
+    if (lastOption_.definition && first.kind == TokenKind::Name && first.text == lastOption_.token &&
+        !peek(1).is("code")) {
+      next();
+      statement.name = lastOption_.name;
+      statement.number = lastOption_.definition->code;
+      parseOptionValue(statement, lastOption_.definition->format);
+      if (statement.kind == Statement::Kind::Option) out.push_back(std::move(statement));
+      return;
+    }
+    std::string_view token = first.text;
     std::string space;
     std::string name;
     Location nameAt;
@@ -118,6 +131,7 @@ void Parser::parseOption(Scope scope, std::vector<Statement>& out, std::string_v
       return;
     }
     definition = result_.catalogue.find(space, name);
+    if (definition) lastOption_ = {token, statement.name, definition};
     if (!definition) {
       std::vector<std::string_view> names;
       for (const auto& option : dhcp::builtinOptions()) {
@@ -382,6 +396,7 @@ void Parser::parseOptionSpace(Scope scope, std::vector<Statement>& out) {
     }
   }
   next();
+  lastOption_ = {};
   result_.catalogue.defineSpace(statement.name, codeWidth, lengthWidth);
   statement.number = codeWidth;
   statement.text = keep(std::to_string(lengthWidth));
@@ -425,6 +440,7 @@ void Parser::parseOptionDefinition(Statement& statement, std::string_view space,
   }
   statement.number = code;
   statement.text = keep(format);
+  lastOption_ = {};
   result_.catalogue.define(space, name, static_cast<std::uint32_t>(code), format);
 }
 

@@ -372,3 +372,18 @@ host b { fixed-address gone.example; }
   CHECK(e[0].starts_with("t.conf line 3, column 24: host name gone.example does not resolve: "
                          "Name or service not known\nhost b { fixed-address gone.example; }\n"));
 }
+
+TEST_CASE("an option used, then redefined, is checked against its new type",
+          "[conf][parser]") {
+  // The parser remembers the last option name it looked up: a definition must forget it.
+  auto r = parse("option foo code 200 = text;\noption foo \"a\";\n"
+                 "option foo code 200 = unsigned integer 8;\noption foo \"b\";\noption foo 7;\n");
+  auto e = errors(r);
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].rfind("t.conf line 4, column 12: expected unsigned integer 8, found \"b\"", 0) == 0);
+  const auto& s = r.config.statements;
+  REQUIRE(s.size() == 4);
+  CHECK(s[1].value == "a");
+  CHECK(s[3].value == std::string("\x07", 1));
+  CHECK(s[1].name.data() == s[3].name.data());  // one "dhcp.foo" kept for both
+}
