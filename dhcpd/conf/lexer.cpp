@@ -1,6 +1,7 @@
 #include "dhcpd/conf/lexer.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <unordered_map>
@@ -117,15 +118,14 @@ void Lexer::advance() {
   if (pos_ >= source_.size()) return;
   if (source_[pos_] == '\n') {
     ++line_;
-    column_ = 1;
-  } else {
-    ++column_;
+    lineStart_ = pos_ + 1;
   }
   ++pos_;
 }
 
 Location Lexer::here() const {
-  return Location{file_, line_, column_, static_cast<std::uint32_t>(pos_)};
+  return Location{file_, line_, static_cast<std::uint32_t>(pos_ - lineStart_ + 1),
+                  static_cast<std::uint32_t>(pos_)};
 }
 
 std::expected<Token, LexError> Lexer::readString(Token token) {
@@ -138,9 +138,7 @@ std::expected<Token, LexError> Lexer::readString(Token token) {
     for (std::size_t i = start; i < end; ++i) {
       if (source_[i] == '\n') {
         ++line_;
-        column_ = 1;
-      } else {
-        ++column_;
+        lineStart_ = i + 1;
       }
     }
     pos_ = end;
@@ -253,37 +251,33 @@ Atom scanAtomAt(std::string_view source, std::size_t pos) {
 }  // namespace
 
 std::expected<Token, LexError> Lexer::next() {
-  // White space and comments, with the line and column kept in registers.
+  // White space and comments, with the position kept in registers. The column is not counted
+  // byte by byte: it is the distance from the start of the line.
   bool space = false;
   {
     const char* text = source_.data();
     const std::size_t size = source_.size();
     std::size_t pos = pos_;
     std::uint32_t line = line_;
-    std::uint32_t column = column_;
+    std::size_t lineStart = lineStart_;
     while (pos < size) {
       char c = text[pos];
       if (c == '\n') {
         ++line;
-        column = 1;
-      } else if (classOf(c) & kBlank) {
-        ++column;
-      } else if (c == '#') {
-        while (pos < size && text[pos] != '\n') {
-          ++pos;
-          ++column;
-        }
+        lineStart = pos + 1;
+      } else if (!(classOf(c) & kBlank)) {
+        if (c != '#') break;
+        const void* newline = std::memchr(text + pos, '\n', size - pos);
+        pos = newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - text) : size;
         space = true;
         continue;
-      } else {
-        break;
       }
       ++pos;
       space = true;
     }
     pos_ = pos;
     line_ = line;
-    column_ = column;
+    lineStart_ = lineStart;
   }
   Token token;
   token.location = here();
@@ -304,7 +298,6 @@ std::expected<Token, LexError> Lexer::next() {
     std::size_t end = first.end;
     if (end - start == 1 && source_[start] == '-') {
       pos_ = end;
-      ++column_;
       token.kind = TokenKind::Punct;
       token.text = token.value = source_.substr(start, 1);
       return token;
@@ -343,7 +336,6 @@ std::expected<Token, LexError> Lexer::next() {
     } else {
       token.kind = decimal ? TokenKind::Number : TokenKind::Name;
     }
-    column_ += static_cast<std::uint32_t>(end - start);
     pos_ = end;
     token.text = token.value = source_.substr(start, end - start);
     if (token.text.size() > kMaxTokenLength) {

@@ -127,7 +127,7 @@ class Lexer {
   std::size_t nextDecoded_ = 0;
   std::size_t pos_ = 0;
   std::uint32_t line_ = 1;
-  std::uint32_t column_ = 1;
+  std::size_t lineStart_ = 0;  // offset of the current line's first byte
   mutable std::vector<std::size_t> lineStarts_;  // built on first lineText() call
 };
 
