@@ -665,7 +665,29 @@ class Key {
 std::span<const OptionDefinition> builtinOptions() { return kBuiltinOptions; }
 std::span<const OptionSpace> builtinSpaces() { return kBuiltinSpaces; }
 
-std::optional<std::uint32_t> parseDottedQuad(std::string_view text) { return parseQuad(text); }
+std::optional<std::uint32_t> parseDottedQuad(std::string_view text) {
+  // parseQuad's rules in one pass: every host's fixed-address comes through here.
+  std::uint32_t value = 0;
+  std::uint32_t octet = 0;
+  int parts = 0;
+  int digits = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      octet = octet * 10 + static_cast<std::uint32_t>(c - '0');
+      if (octet > 255) return std::nullopt;
+      ++digits;
+    } else if (c == '.' && digits > 0 && parts < 3) {
+      value = value << 8 | octet;
+      ++parts;
+      octet = 0;
+      digits = 0;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits == 0 || parts != 3) return std::nullopt;
+  return value << 8 | octet;
+}
 
 std::optional<std::size_t> countHexListBytes(std::string_view text) {
   std::size_t count = 0;
@@ -677,7 +699,8 @@ std::optional<std::size_t> countHexListBytes(std::string_view text) {
       digits = 0;
       continue;
     }
-    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    unsigned char u = static_cast<unsigned char>(c) | 0x20;  // 'A'-'F' -> 'a'-'f'
+    bool hex = (c >= '0' && c <= '9') || (u >= 'a' && u <= 'f');
     if (!hex || ++digits > 2) return std::nullopt;
   }
   if (digits == 0) return std::nullopt;
