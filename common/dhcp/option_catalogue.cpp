@@ -197,8 +197,36 @@ struct FieldSpec {
   bool compressed = false;  // 'c' after D
 };
 
+// The fields of a format: the first kInline on the stack (every dhcp-options(5) type fits), so
+// checking a value allocates nothing; longer records spill to the heap.
+class FieldList {
+ public:
+  static constexpr std::size_t kInline = 16;
+  void push_back(const FieldSpec& spec) {
+    if (size_ < kInline) {
+      inline_[size_] = spec;
+    } else {
+      if (heap_.empty()) heap_.assign(inline_.begin(), inline_.end());
+      heap_.push_back(spec);
+    }
+    ++size_;
+  }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  FieldSpec& operator[](std::size_t i) { return size_ <= kInline ? inline_[i] : heap_[i]; }
+  const FieldSpec& operator[](std::size_t i) const { return size_ <= kInline ? inline_[i] : heap_[i]; }
+  FieldSpec& back() { return (*this)[size_ - 1]; }
+  const FieldSpec* begin() const { return size_ <= kInline ? inline_.data() : heap_.data(); }
+  const FieldSpec* end() const { return begin() + size_; }
+
+ private:
+  std::array<FieldSpec, kInline> inline_{};
+  std::vector<FieldSpec> heap_;
+  std::size_t size_ = 0;
+};
+
 struct Format {
-  std::vector<FieldSpec> fields;
+  FieldList fields;
   bool arrayOfRecords = false;  // 'A'
 };
 
@@ -391,7 +419,7 @@ std::optional<OptionValueError> encodeField(const FieldSpec& spec, const OptionF
     }
     case '6': {
       std::array<std::uint8_t, 16> address{};
-      if (field.quoted || inet_pton(AF_INET6, field.text.c_str(), address.data()) != 1) {
+      if (field.quoted || inet_pton(AF_INET6, std::string(field.text).c_str(), address.data()) != 1) {
         return wrong();
       }
       out.insert(out.end(), address.begin(), address.end());
@@ -584,39 +612,113 @@ bool formatElement(char type, std::span<const std::uint8_t> bytes, std::size_t& 
   }
 }
 
-// ISC looks option and space names up without regard to case.
-std::string folded(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+// ISC looks option and space names up without regard to case: keys are lower case, built on
+// the stack ("space\nname", "space\n" + the code's four bytes) unless they are long.
+class Key {
+ public:
+  explicit Key(std::string_view space) { add(space); }
+  Key(std::string_view space, std::string_view name) {
+    add(space);
+    add("\n");
+    add(name);
+  }
+  Key(std::string_view space, std::uint32_t code) {
+    add(space);
+    const char bytes[] = {'\n', static_cast<char>(code >> 24), static_cast<char>(code >> 16),
+                          static_cast<char>(code >> 8), static_cast<char>(code)};
+    add(std::string_view(bytes, sizeof bytes), false);  // binary: not case-folded
+  }
+  std::string_view view() const {
+    return long_.empty() ? std::string_view(buffer_, size_) : std::string_view(long_);
+  }
+  std::string owned() const { return std::string(view()); }
+
+ private:
+  void add(std::string_view text, bool fold = true) {
+    if (long_.empty() && size_ + text.size() <= sizeof buffer_) {
+      for (char c : text) buffer_[size_++] = fold ? lower(c) : c;
+      return;
+    }
+    if (long_.empty()) long_.assign(buffer_, size_);
+    for (char c : text) long_.push_back(fold ? lower(c) : c);
+  }
+  static char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+  char buffer_[96];
+  std::size_t size_ = 0;
+  std::string long_;
+};
 
 }  // namespace
 
 std::span<const OptionDefinition> builtinOptions() { return kBuiltinOptions; }
 std::span<const OptionSpace> builtinSpaces() { return kBuiltinSpaces; }
 
+std::optional<std::uint32_t> parseDottedQuad(std::string_view text) {
+  // parseQuad's rules in one pass: every host's fixed-address comes through here.
+  std::uint32_t value = 0;
+  std::uint32_t octet = 0;
+  int parts = 0;
+  int digits = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      octet = octet * 10 + static_cast<std::uint32_t>(c - '0');
+      if (octet > 255) return std::nullopt;
+      ++digits;
+    } else if (c == '.' && digits > 0 && parts < 3) {
+      value = value << 8 | octet;
+      ++parts;
+      octet = 0;
+      digits = 0;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits == 0 || parts != 3) return std::nullopt;
+  return value << 8 | octet;
+}
+
+std::optional<std::size_t> countHexListBytes(std::string_view text) {
+  std::size_t count = 0;
+  std::size_t digits = 0;
+  for (char c : text) {
+    if (c == ':') {
+      if (digits == 0) return std::nullopt;
+      ++count;
+      digits = 0;
+      continue;
+    }
+    unsigned char u = static_cast<unsigned char>(c) | 0x20;  // 'A'-'F' -> 'a'-'f'
+    bool hex = (c >= '0' && c <= '9') || (u >= 'a' && u <= 'f');
+    if (!hex || ++digits > 2) return std::nullopt;
+  }
+  if (digits == 0) return std::nullopt;
+  return count + 1;
+}
+
 OptionCatalogue::OptionCatalogue() {
-  for (const auto& space : kBuiltinSpaces) spaces_[folded(space.name)] = &space;
+  byName_.reserve(kBuiltinOptions.size() * 2);
+  byCode_.reserve(kBuiltinOptions.size() * 2);
+  for (const auto& space : kBuiltinSpaces) spaces_[Key(space.name).owned()] = &space;
   for (const auto& option : kBuiltinOptions) {
-    byName_[{folded(option.space), folded(option.name)}] = &option;
-    byCode_[{folded(option.space), option.code}] = &option;
+    byName_[Key(option.space, option.name).owned()] = &option;
+    byCode_[Key(option.space, option.code).owned()] = &option;
   }
 }
 
 const OptionDefinition* OptionCatalogue::find(std::string_view space,
                                               std::string_view name) const {
-  auto it = byName_.find(std::pair<std::string, std::string>(folded(space), folded(name)));
+  auto it = byName_.find(Key(space, name).view());
   return it == byName_.end() ? nullptr : it->second;
 }
 
 const OptionDefinition* OptionCatalogue::find(std::string_view space, std::uint32_t code) const {
-  auto it = byCode_.find(std::pair<std::string, std::uint32_t>(folded(space), code));
+  auto it = byCode_.find(Key(space, code).view());
   return it == byCode_.end() ? nullptr : it->second;
 }
 
 const OptionSpace* OptionCatalogue::findSpace(std::string_view name) const {
-  auto it = spaces_.find(folded(name));
+  auto it = spaces_.find(Key(name).view());
   return it == spaces_.end() ? nullptr : it->second;
 }
 
@@ -629,30 +731,40 @@ const OptionDefinition& OptionCatalogue::define(std::string_view space, std::str
   // As ISC: redefining a known name forgets that name's old code; an option that held the
   // code before keeps its name (so `pxe-system-type` still works after `option arch code 93`).
   if (auto* old = find(space, name)) {
-    auto it = byCode_.find(std::pair<std::string, std::uint32_t>(folded(old->space), old->code));
+    auto it = byCode_.find(Key(old->space, old->code).view());
     if (it != byCode_.end() && it->second == old) byCode_.erase(it);
   }
   const auto& option =
       declared_.emplace_back(OptionDefinition{keep(space), keep(name), code, keep(format)});
-  byName_[{folded(space), folded(name)}] = &option;
-  byCode_[{folded(space), code}] = &option;
+  byName_[Key(space, name).owned()] = &option;
+  byCode_[Key(space, code).owned()] = &option;
   return option;
 }
 
 const OptionSpace& OptionCatalogue::defineSpace(std::string_view name, int codeWidth,
                                                 int lengthWidth) {
   const auto& space = declaredSpaces_.emplace_back(OptionSpace{keep(name), codeWidth, lengthWidth});
-  spaces_[folded(name)] = &space;
+  spaces_[Key(name).owned()] = &space;
   return space;
 }
 
 std::expected<std::vector<std::uint8_t>, OptionValueError> encodeOption(
     std::string_view format, std::span<const OptionField> fields, bool allowHostNames) {
-  auto parsed = parseFormat(format);
-  if (!parsed) return std::unexpected(OptionValueError{OptionValueErrorCode::BadFormat, 0, ""});
   std::vector<std::uint8_t> out;
   // Addresses, MACs and short texts fit: one allocation instead of growing byte by byte.
   out.reserve(32);
+  auto encoded = encodeOptionInto(format, fields, allowHostNames, out);
+  if (!encoded) return std::unexpected(encoded.error());
+  return out;
+}
+
+std::expected<void, OptionValueError> encodeOptionInto(std::string_view format,
+                                                       std::span<const OptionField> fields,
+                                                       bool allowHostNames,
+                                                       std::vector<std::uint8_t>& out) {
+  out.clear();
+  auto parsed = parseFormat(format);
+  if (!parsed) return std::unexpected(OptionValueError{OptionValueErrorCode::BadFormat, 0, ""});
   std::size_t index = 0;
   const auto& specs = parsed->fields;
   for (int record = 0;; ++record) {
@@ -661,7 +773,7 @@ std::expected<std::vector<std::uint8_t>, OptionValueError> encodeOption(
       if (spec.type == 'Z') continue;
       if (index >= fields.size()) {
         if (spec.optional) continue;
-        if (parsed->arrayOfRecords && record > 0 && i == 0) return out;
+        if (parsed->arrayOfRecords && record > 0 && i == 0) return {};
         return std::unexpected(
             OptionValueError{OptionValueErrorCode::MissingValue, index, describeField(spec)});
       }
@@ -693,7 +805,7 @@ std::expected<std::vector<std::uint8_t>, OptionValueError> encodeOption(
   if (index < fields.size()) {
     return std::unexpected(OptionValueError{OptionValueErrorCode::ExtraValue, index, "`;`"});
   }
-  return out;
+  return {};
 }
 
 // A port of ISC's pretty_print_option(option, data, len, 1, 1), which writes option values into

@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace snowboot::dhcp {
@@ -58,18 +59,30 @@ class OptionCatalogue {
  private:
   std::string_view keep(std::string_view text);
 
+  // Keys are lower-case "space\nname" (and "space\n" + 4 code bytes), found through a string_view
+  // built on the stack: a lookup allocates nothing (a 50,000-host file makes 50,000 of them).
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  template <class T>
+  using Index = std::unordered_map<std::string, const T*, Hash, std::equal_to<>>;
+
   std::deque<std::string> strings_;
   std::deque<OptionDefinition> declared_;
   std::deque<OptionSpace> declaredSpaces_;
-  std::map<std::pair<std::string, std::string>, const OptionDefinition*, std::less<>> byName_;
-  std::map<std::pair<std::string, std::uint32_t>, const OptionDefinition*, std::less<>> byCode_;
-  std::map<std::string, const OptionSpace*, std::less<>> spaces_;
+  Index<OptionDefinition> byName_;
+  Index<OptionDefinition> byCode_;
+  Index<OptionSpace> spaces_;
 };
 
 // One value as the configuration writes it: `10.0.0.1`, `00:07`, `"iPXE"`, `true`, `42`.
+// A view: the text stays with the caller (the configuration's source, or a decoded string).
 struct OptionField {
-  std::string text;     // decoded contents for a quoted string
-  bool quoted = false;  // it was a "string"
+  std::string_view text;  // decoded contents for a quoted string
+  bool quoted = false;    // it was a "string"
 };
 
 enum class OptionValueErrorCode {
@@ -88,10 +101,22 @@ struct OptionValueError {
   std::string expected;      // "ip-address", "unsigned 8-bit integer", ...
 };
 
+// ISC's lenient dotted quad (`ip-address` values): four decimal parts 0..255, leading zeros
+// allowed; the address in host order.
+std::optional<std::uint32_t> parseDottedQuad(std::string_view text);
+// Colon-separated hex bytes of one or two digits each ("52:54:0:a:bc:de", "7"): how many, or
+// nothing when a part is not.
+std::optional<std::size_t> countHexListBytes(std::string_view text);
+
 // Encodes `fields` by `format`. With allowHostNames, an ip-address given as a host name is
 // accepted and encoded as 0.0.0.0 (for checking a configuration before names are resolved).
 std::expected<std::vector<std::uint8_t>, OptionValueError> encodeOption(
     std::string_view format, std::span<const OptionField> fields, bool allowHostNames = false);
+// The same into `out` (cleared first), so a caller checking many values reuses one buffer.
+std::expected<void, OptionValueError> encodeOptionInto(std::string_view format,
+                                                       std::span<const OptionField> fields,
+                                                       bool allowHostNames,
+                                                       std::vector<std::uint8_t>& out);
 
 // The option's bytes in ISC's text form: `10.0.0.1, 10.0.0.2`, `"pxelinux.0"`, `0:7`, `true`.
 // Bytes that do not fit the format print as colon-separated hex.

@@ -1,14 +1,71 @@
 #pragma once
 // dhcpd.conf as a syntax tree: what the parser produces and the checker and the engine read.
-// Plain values, no pointers into the source: every node keeps its Location for messages.
+// Every node keeps its Location for messages.
+//
+// A 50,000-host file holds 200,000 statements, so a Statement is small (144 bytes): its strings
+// are Texts, views into the source or into the parse's arena, both owned by the ParseResult
+// (which must outlive every use of the tree); its arguments are spans in that arena; what only
+// conditionals and expressions need sits apart, allocated for the statements that have it.
 
+#include <compare>
 #include <cstdint>
+#include <memory>
+#include <ostream>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "dhcpd/conf/lexer.hpp"
 
 namespace snowboot::dhcpd::conf {
+
+// A string of the syntax tree. It is made from a literal, or by the parser from storage the
+// ParseResult owns (Text::kept); never from a temporary, which is why it has no constructor
+// from std::string or std::string_view.
+class Text {
+ public:
+  constexpr Text() = default;
+  template <std::size_t N>
+  consteval Text(const char (&literal)[N]) : view_(literal, N - 1) {}
+  // `view` must live as long as the tree: a source text, the arena, or static storage.
+  static constexpr Text kept(std::string_view view) {
+    Text text;
+    text.view_ = view;
+    return text;
+  }
+
+  constexpr operator std::string_view() const { return view_; }
+  constexpr std::string_view view() const { return view_; }
+  std::string str() const { return std::string(view_); }
+  constexpr std::size_t size() const { return view_.size(); }
+  constexpr bool empty() const { return view_.empty(); }
+  constexpr const char* data() const { return view_.data(); }
+  constexpr const char* begin() const { return view_.data(); }
+  constexpr const char* end() const { return view_.data() + view_.size(); }
+  constexpr char front() const { return view_.front(); }
+  constexpr char back() const { return view_.back(); }
+  constexpr char operator[](std::size_t i) const { return view_[i]; }
+  constexpr std::string_view substr(std::size_t pos, std::size_t n = std::string_view::npos) const {
+    return view_.substr(pos, n);
+  }
+  constexpr std::size_t find(char c, std::size_t pos = 0) const { return view_.find(c, pos); }
+  constexpr std::size_t rfind(std::string_view s, std::size_t pos = std::string_view::npos) const {
+    return view_.rfind(s, pos);
+  }
+  constexpr bool starts_with(std::string_view s) const { return view_.starts_with(s); }
+
+  friend constexpr bool operator==(Text a, std::string_view b) { return a.view_ == b; }
+  friend constexpr std::strong_ordering operator<=>(Text a, std::string_view b) {
+    return a.view_ <=> b;
+  }
+  friend std::ostream& operator<<(std::ostream& out, Text text) { return out << text.view_; }
+
+ private:
+  std::string_view view_;
+};
 
 // What an expression yields, as ISC types its expressions.
 enum class ExprType { Boolean, Data, Numeric, Any };
@@ -75,21 +132,42 @@ struct Statement {
     Interface,      // name
     Ignored,        // parsed and ignored with a warning: text says what (ddns, omapi, key...)
   };
-  // The small fields together, so they share one word instead of padding three (a 50,000-host
-  // file holds 200,000 statements).
+  // What conditionals, classes and expressions need: most statements have none.
+  struct Detail {
+    std::vector<Expression> exprs;
+    std::vector<Statement> elseBody;
+  };
+
+  Statement() = default;
+  Statement(Statement&&) noexcept = default;
+  Statement& operator=(Statement&&) noexcept = default;
+
+  // The small fields together, so they share one word instead of padding three.
   Kind kind = Kind::Parameter;
   bool flag = false;
   bool hasElse = false;
   Location location;
-  std::string name;
-  std::string text;
   std::int64_t number = 0;
-  std::vector<std::string> args;
-  std::vector<Location> argLocations;
-  std::string value;
-  std::vector<Expression> exprs;
+  Text name;
+  Text text;
+  Text value;                       // Option: the encoded bytes
+  std::span<Text> args;             // in the ParseResult's arena
+  std::span<Location> argLocations;  // likewise
   std::vector<Statement> body;
-  std::vector<Statement> elseBody;
+  std::unique_ptr<Detail> detail;  // made by the parser when a statement has one
+
+  const std::vector<Expression>& exprs() const { return detail ? detail->exprs : kNoExprs; }
+  const std::vector<Statement>& elseBody() const { return detail ? detail->elseBody : kNoBody; }
+  std::vector<Expression>& exprs() { return ensureDetail().exprs; }
+  std::vector<Statement>& elseBody() { return ensureDetail().elseBody; }
+
+ private:
+  Detail& ensureDetail() {
+    if (!detail) detail = std::make_unique<Detail>();
+    return *detail;
+  }
+  static const std::vector<Expression> kNoExprs;
+  static const std::vector<Statement> kNoBody;
 };
 
 struct ConfigFile {
@@ -98,3 +176,11 @@ struct ConfigFile {
 };
 
 }  // namespace snowboot::dhcpd::conf
+
+template <>
+struct fmt::formatter<snowboot::dhcpd::conf::Text> : fmt::formatter<std::string_view> {
+  template <class Context>
+  auto format(snowboot::dhcpd::conf::Text text, Context& context) const {
+    return fmt::formatter<std::string_view>::format(text.view(), context);
+  }
+};

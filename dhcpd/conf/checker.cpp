@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 #include <optional>
 
 #include <fmt/format.h>
@@ -15,11 +16,9 @@ using net::Ipv4Address;
 using net::Ipv4Network;
 
 std::optional<Ipv4Address> address(std::string_view text) {
-  const dhcp::OptionField field{std::string(text), false};
-  auto bytes = dhcp::encodeOption("I", {&field, 1});
-  if (!bytes || bytes->size() != 4) return std::nullopt;
-  const auto& b = *bytes;
-  return Ipv4Address(b[0], b[1], b[2], b[3]);
+  auto quad = dhcp::parseDottedQuad(text);
+  if (!quad) return std::nullopt;
+  return Ipv4Address(*quad);
 }
 
 struct SubnetInfo {
@@ -196,7 +195,7 @@ class Checker {
   }
 
   void checkHost(const Statement& host) {
-    auto [it, fresh] = hosts_.emplace(host.name, host.location);
+    auto [it, fresh] = hosts_.emplace(host.name.view(), host.location);
     if (!fresh) {
       error(host.location, fmt::format("host {}: already exists", host.name),
             fmt::format("it was declared at {} line {}", it->second.fileName(),
@@ -252,7 +251,8 @@ class Checker {
   ParseResult& result_;
   std::vector<SubnetInfo> subnets_;
   std::vector<RangeInfo> ranges_;
-  std::map<std::string, Location> hosts_;
+  // Host names are Texts: views that live as long as the ParseResult, so the keys copy nothing.
+  std::unordered_map<std::string_view, Location> hosts_;
 };
 
 }  // namespace

@@ -1,18 +1,22 @@
 #include "dhcpd/conf/lexer.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
 namespace snowboot::dhcpd::conf {
 namespace {
 
-bool isAtomChar(int c) {
+constexpr bool isAtomChar(int c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_';
 }
-bool isDigit(int c) { return c >= '0' && c <= '9'; }
-bool isHexDigit(int c) {
+constexpr bool isDigit(int c) { return c >= '0' && c <= '9'; }
+constexpr bool isHexDigit(int c) {
   return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 int hexValue(int c) {
@@ -20,20 +24,39 @@ int hexValue(int c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return c - 'A' + 10;
 }
-bool allDigits(std::string_view s) {
-  if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return isDigit(c); });
-}
 bool allHex(std::string_view s) {
   if (s.empty()) return false;
   return std::all_of(s.begin(), s.end(), [](char c) { return isHexDigit(c); });
 }
 
-const std::string kNoFile = "<input>";
+struct FileNames {
+  std::mutex mutex;
+  std::deque<std::string> names{"<input>"};  // a deque: references stay valid as it grows
+  std::unordered_map<std::string_view, std::uint32_t> ids;
+};
+
+FileNames& fileNames() {
+  static FileNames table;
+  return table;
+}
 
 }  // namespace
 
-const std::string& Location::fileName() const { return file ? *file : kNoFile; }
+std::uint32_t internFileName(std::string_view name) {
+  FileNames& table = fileNames();
+  std::lock_guard lock(table.mutex);
+  if (auto it = table.ids.find(name); it != table.ids.end()) return it->second;
+  const std::string& kept = table.names.emplace_back(name);
+  auto id = static_cast<std::uint32_t>(table.names.size() - 1);
+  table.ids.emplace(kept, id);
+  return id;
+}
+
+const std::string& Location::fileName() const {
+  FileNames& table = fileNames();
+  std::lock_guard lock(table.mutex);
+  return file < table.names.size() ? table.names[file] : table.names[0];
+}
 
 std::string asciiLower(std::string_view text) {
   std::string out(text);
@@ -52,14 +75,6 @@ std::string_view tokenKindName(TokenKind kind) {
     case TokenKind::End: return "end of file";
   }
   return "token";
-}
-
-bool Token::is(std::string_view keyword) const {
-  if (kind != TokenKind::Name || text.size() != keyword.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (asciiLower(text[i]) != asciiLower(keyword[i])) return false;
-  }
-  return true;
 }
 
 bool Token::isHexName() const { return kind == TokenKind::Name && allHex(text); }
@@ -83,8 +98,15 @@ std::string LexError::message() const {
   return "lexical error";
 }
 
-Lexer::Lexer(std::string_view source, std::string fileName)
-    : source_(source), fileName_(std::make_shared<const std::string>(std::move(fileName))) {}
+Lexer::Lexer(std::string_view source, std::string_view fileName)
+    : source_(source), file_(internFileName(fileName)) {}
+
+std::string& Lexer::decodedSlot() {
+  if (!decoded_) decoded_ = std::make_unique<std::array<std::string, kDecodedKept>>();
+  std::string& slot = (*decoded_)[nextDecoded_++ % kDecodedKept];
+  slot.clear();
+  return slot;
+}
 
 int Lexer::peekChar(std::size_t ahead) const {
   std::size_t at = pos_ + ahead;
@@ -96,42 +118,38 @@ void Lexer::advance() {
   if (pos_ >= source_.size()) return;
   if (source_[pos_] == '\n') {
     ++line_;
-    column_ = 1;
-  } else {
-    ++column_;
+    lineStart_ = pos_ + 1;
   }
   ++pos_;
 }
 
 Location Lexer::here() const {
-  return Location{fileName_, line_, column_, static_cast<std::uint32_t>(pos_)};
-}
-
-bool Lexer::atomStartsAt(std::size_t pos) const {
-  return pos < source_.size() && isAtomChar(static_cast<unsigned char>(source_[pos]));
-}
-
-bool Lexer::hexAtomStartsAt(std::size_t pos) const {
-  // A hex atom: hex digits up to the next non-atom character.
-  std::size_t end = pos;
-  while (end < source_.size() && isAtomChar(static_cast<unsigned char>(source_[end]))) {
-    if (!isHexDigit(static_cast<unsigned char>(source_[end]))) return false;
-    ++end;
-  }
-  return end > pos;
-}
-
-std::string_view Lexer::scanAtom() {
-  // Atoms never hold a newline, so only the column moves.
-  std::size_t start = pos_;
-  while (pos_ < source_.size() && isAtomChar(static_cast<unsigned char>(source_[pos_]))) ++pos_;
-  column_ += static_cast<std::uint32_t>(pos_ - start);
-  return source_.substr(start, pos_ - start);
+  return Location{file_, line_, static_cast<std::uint32_t>(pos_ - lineStart_ + 1),
+                  static_cast<std::uint32_t>(pos_)};
 }
 
 std::expected<Token, LexError> Lexer::readString(Token token) {
   advance();  // the opening quote
-  std::size_t start = pos_;
+  const std::size_t start = pos_;
+  // Most strings hold no escape: their value is a view of the source, like their text.
+  std::size_t end = start;
+  while (end < source_.size() && source_[end] != '"' && source_[end] != '\\') ++end;
+  if (end < source_.size() && source_[end] == '"') {
+    for (std::size_t i = start; i < end; ++i) {
+      if (source_[i] == '\n') {
+        ++line_;
+        lineStart_ = i + 1;
+      }
+    }
+    pos_ = end;
+    token.text = token.value = source_.substr(start, end - start);
+    advance();  // the closing quote
+    if (token.text.size() > kMaxTokenLength) {
+      return std::unexpected(LexError{LexErrorCode::TokenTooLong, token.location, ""});
+    }
+    return token;
+  }
+  std::string& value = decodedSlot();
   std::expected<Token, LexError> failure;
   bool failed = false;
   while (true) {
@@ -141,7 +159,7 @@ std::expected<Token, LexError> Lexer::readString(Token token) {
     }
     if (c == '"') break;
     if (c != '\\') {
-      token.value.push_back(static_cast<char>(c));
+      value.push_back(static_cast<char>(c));
       advance();
       continue;
     }
@@ -151,25 +169,25 @@ std::expected<Token, LexError> Lexer::readString(Token token) {
     if (e < 0) continue;  // reported as unterminated on the next turn
     advance();
     switch (e) {
-      case 't': token.value.push_back('\t'); break;
-      case 'r': token.value.push_back('\r'); break;
-      case 'n': token.value.push_back('\n'); break;
-      case 'b': token.value.push_back('\b'); break;
+      case 't': value.push_back('\t'); break;
+      case 'r': value.push_back('\r'); break;
+      case 'n': value.push_back('\n'); break;
+      case 'b': value.push_back('\b'); break;
       case '0': case '1': case '2': case '3': {
         // Octal: up to three digits, the first 0-3, so the value fits a byte (\302, \0, \12).
-        int value = e - '0';
+        int octal = e - '0';
         for (int i = 0; i < 2 && peekChar() >= '0' && peekChar() <= '7'; ++i) {
-          value = value * 8 + (peekChar() - '0');
+          octal = octal * 8 + (peekChar() - '0');
           advance();
         }
-        token.value.push_back(static_cast<char>(value));
+        value.push_back(static_cast<char>(octal));
         break;
       }
       case 'x': {
-        int value = 0;
+        int hex = 0;
         int digits = 0;
         while (digits < 2 && isHexDigit(peekChar())) {
-          value = value * 16 + hexValue(peekChar());
+          hex = hex * 16 + hexValue(peekChar());
           advance();
           ++digits;
         }
@@ -178,13 +196,14 @@ std::expected<Token, LexError> Lexer::readString(Token token) {
           failure = std::unexpected(
               LexError{LexErrorCode::InvalidEscape, escapeAt, "\\x needs a hex digit"});
         }
-        token.value.push_back(static_cast<char>(value));
+        value.push_back(static_cast<char>(hex));
         break;
       }
-      default: token.value.push_back(static_cast<char>(e)); break;
+      default: value.push_back(static_cast<char>(e)); break;
     }
   }
-  token.text = std::string(source_.substr(start, pos_ - start));
+  token.text = source_.substr(start, pos_ - start);
+  token.value = value;
   advance();  // the closing quote
   if (failed) return failure;
   if (token.text.size() > kMaxTokenLength) {
@@ -193,19 +212,72 @@ std::expected<Token, LexError> Lexer::readString(Token token) {
   return token;
 }
 
+namespace {
+
+// One table lookup per byte instead of a chain of comparisons.
+enum : std::uint8_t { kAtom = 1, kDigit = 2, kHex = 4, kBlank = 8 };
+constexpr std::array<std::uint8_t, 256> kClasses = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    std::uint8_t bits = 0;
+    if (isAtomChar(c)) bits |= kAtom;
+    if (isDigit(c)) bits |= kDigit;
+    if (isHexDigit(c)) bits |= kHex;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') bits |= kBlank;
+    table[static_cast<std::size_t>(c)] = bits;
+  }
+  return table;
+}();
+
+std::uint8_t classOf(char c) { return kClasses[static_cast<unsigned char>(c)]; }
+
+// The atom starting at `pos` ([A-Za-z0-9_-]+): where it ends, and the classes all its bytes
+// share (kDigit: all digits; kHex: all hex digits).
+struct Atom {
+  std::size_t end;
+  std::uint8_t all;
+};
+Atom scanAtomAt(std::string_view source, std::size_t pos) {
+  std::uint8_t all = kDigit | kHex;
+  while (pos < source.size()) {
+    std::uint8_t bits = classOf(source[pos]);
+    if (!(bits & kAtom)) break;
+    all &= bits;
+    ++pos;
+  }
+  return {pos, all};
+}
+
+}  // namespace
+
 std::expected<Token, LexError> Lexer::next() {
+  // White space and comments, with the position kept in registers. The column is not counted
+  // byte by byte: it is the distance from the start of the line.
   bool space = false;
-  while (true) {
-    int c = peekChar();
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+  {
+    const char* text = source_.data();
+    const std::size_t size = source_.size();
+    std::size_t pos = pos_;
+    std::uint32_t line = line_;
+    std::size_t lineStart = lineStart_;
+    while (pos < size) {
+      char c = text[pos];
+      if (c == '\n') {
+        ++line;
+        lineStart = pos + 1;
+      } else if (!(classOf(c) & kBlank)) {
+        if (c != '#') break;
+        const void* newline = std::memchr(text + pos, '\n', size - pos);
+        pos = newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - text) : size;
+        space = true;
+        continue;
+      }
+      ++pos;
       space = true;
-      advance();
-    } else if (c == '#') {
-      space = true;
-      while (peekChar() >= 0 && peekChar() != '\n') advance();
-    } else {
-      break;
     }
+    pos_ = pos;
+    line_ = line;
+    lineStart_ = lineStart;
   }
   Token token;
   token.location = here();
@@ -219,37 +291,53 @@ std::expected<Token, LexError> Lexer::next() {
     token.kind = TokenKind::String;
     return readString(std::move(token));
   }
-  if (isAtomChar(c)) {
-    std::size_t start = pos_;
-    std::string_view first = scanAtom();
-    if (first == "-") {
+  if (classOf(static_cast<char>(c)) & kAtom) {
+    // Atoms never hold a newline, so only the column moves.
+    const std::size_t start = pos_;
+    Atom first = scanAtomAt(source_, start);
+    std::size_t end = first.end;
+    if (end - start == 1 && source_[start] == '-') {
+      pos_ = end;
       token.kind = TokenKind::Punct;
-      token.text = token.value = "-";
+      token.text = token.value = source_.substr(start, 1);
       return token;
     }
     // Glue touching pieces: atom(.atom)* or hexatom(:hexatom)+.
-    int parts = 1;
-    bool decimal = allDigits(first) ||
-                   (first.size() > 1 && first[0] == '-' && allDigits(first.substr(1)));
-    bool allDecimal = allDigits(first);
-    if (peekChar() == '.' && atomStartsAt(pos_ + 1)) {
-      while (peekChar() == '.' && atomStartsAt(pos_ + 1)) {
-        advance();
-        allDecimal = allDigits(scanAtom()) && allDecimal;
+    const bool digits = first.all & kDigit;
+    const bool decimal =
+        digits || (end - start > 1 && source_[start] == '-' &&
+                   (scanAtomAt(source_, start + 1).all & kDigit));
+    auto atomAt = [&](std::size_t pos) {
+      return pos < source_.size() && (classOf(source_[pos]) & kAtom);
+    };
+    if (end < source_.size() && source_[end] == '.' && atomAt(end + 1)) {
+      int parts = 1;
+      bool allDecimal = digits;
+      while (end < source_.size() && source_[end] == '.' && atomAt(end + 1)) {
+        Atom next = scanAtomAt(source_, end + 1);
+        allDecimal = allDecimal && (next.all & kDigit);
+        end = next.end;
         ++parts;
       }
       token.kind = (allDecimal && parts == 4) ? TokenKind::DottedQuad : TokenKind::Name;
-    } else if (peekChar() == ':' && allHex(first) && hexAtomStartsAt(pos_ + 1)) {
-      while (peekChar() == ':' && hexAtomStartsAt(pos_ + 1)) {
-        advance();
-        scanAtom();
+    } else if (end < source_.size() && source_[end] == ':' && (first.all & kHex)) {
+      // Each further piece must be a whole hex atom.
+      auto hexAtomAt = [&](std::size_t pos) {
+        Atom next = scanAtomAt(source_, pos);
+        return next.end > pos && (next.all & kHex) ? next.end : std::size_t{0};
+      };
+      std::size_t pieceEnd = 0;
+      bool glued = false;
+      while (end < source_.size() && source_[end] == ':' && (pieceEnd = hexAtomAt(end + 1))) {
+        end = pieceEnd;
+        glued = true;
       }
-      token.kind = TokenKind::HexList;
+      token.kind = glued ? TokenKind::HexList : (decimal ? TokenKind::Number : TokenKind::Name);
     } else {
       token.kind = decimal ? TokenKind::Number : TokenKind::Name;
     }
-    token.text = std::string(source_.substr(start, pos_ - start));
-    token.value = token.text;
+    pos_ = end;
+    token.text = token.value = source_.substr(start, end - start);
     if (token.text.size() > kMaxTokenLength) {
       return std::unexpected(LexError{LexErrorCode::TokenTooLong, token.location, ""});
     }
@@ -261,7 +349,7 @@ std::expected<Token, LexError> Lexer::next() {
                                     fmt::format("0x{:02x}", c)});
   }
   token.kind = TokenKind::Punct;
-  token.text = token.value = std::string(1, static_cast<char>(c));
+  token.text = token.value = source_.substr(pos_ - 1, 1);
   return token;
 }
 
@@ -279,19 +367,6 @@ std::string_view Lexer::lineText(std::uint32_t line) const {
   std::string_view text = source_.substr(start, end - start);
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   return text;
-}
-
-std::expected<std::vector<Token>, LexError> tokenize(std::string_view source,
-                                                     std::string fileName) {
-  Lexer lexer(source, std::move(fileName));
-  std::vector<Token> tokens;
-  while (true) {
-    auto token = lexer.next();
-    if (!token) return std::unexpected(token.error());
-    bool end = token->isEnd();
-    tokens.push_back(std::move(*token));
-    if (end) return tokens;
-  }
 }
 
 std::string formatLocated(const Location& location, std::string_view lineText,

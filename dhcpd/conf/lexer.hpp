@@ -12,6 +12,7 @@
 // `token.is("subnet")`. Errors are values: next() returns a LexError and the lexer stays usable,
 // resuming after the bad character, so a parser can report every error in a file.
 
+#include <array>
 #include <cstdint>
 #include <expected>
 #include <memory>
@@ -21,14 +22,20 @@
 
 namespace snowboot::dhcpd::conf {
 
+// 16 bytes, copied freely: every token and syntax node holds one, so the file is a number
+// (from internFileName) rather than a string or a reference-counted pointer.
 struct Location {
-  std::shared_ptr<const std::string> file;  // shared by every token of one file
-  std::uint32_t line = 1;                   // 1-based
-  std::uint32_t column = 1;                 // 1-based, in bytes (a tab counts as one)
-  std::uint32_t offset = 0;                 // byte offset of the token's first character
+  std::uint32_t file = 0;    // internFileName(name); 0 names no file ("<input>")
+  std::uint32_t line = 1;    // 1-based
+  std::uint32_t column = 1;  // 1-based, in bytes (a tab counts as one)
+  std::uint32_t offset = 0;  // byte offset of the token's first character
 
   const std::string& fileName() const;
 };
+
+// The number of a file name for Locations: the same name always gets the same number, never 0.
+// Names are kept for the life of the process (a configuration names a handful of files).
+std::uint32_t internFileName(std::string_view name);
 
 enum class TokenKind {
   Name,        // atoms and dotted names: subnet, known-clients, ipxe.no-pxedhcp, ab (hex-only)
@@ -48,15 +55,24 @@ constexpr char asciiLower(char c) {
 }
 std::string asciiLower(std::string_view text);
 
+// A token is a view: `text` points into the lexer's source, and so does `value` unless a string
+// had escapes, whose decoded bytes live in the lexer (the last kDecodedKept of them). Copy what
+// must outlive the statement being parsed.
 struct Token {
   TokenKind kind = TokenKind::End;
-  std::string text;   // source text (for String: the text between the quotes, undecoded)
-  std::string value;  // String: the decoded bytes; otherwise equal to text
-  Location location;
   bool spaceBefore = false;  // white space or a comment separates it from the previous token
+  std::string_view text;     // source text (for String: the text between the quotes, undecoded)
+  std::string_view value;    // String: the decoded bytes; otherwise equal to text
+  Location location;
 
   // Case-insensitive keyword test, as ISC's keywords are: Name tokens only.
-  bool is(std::string_view keyword) const;
+  bool is(std::string_view keyword) const {
+    if (kind != TokenKind::Name || text.size() != keyword.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (asciiLower(text[i]) != asciiLower(keyword[i])) return false;
+    }
+    return true;
+  }
   bool isPunct(char c) const { return kind == TokenKind::Punct && text.size() == 1 && text[0] == c; }
   bool isEnd() const { return kind == TokenKind::End; }
   // Name whose every character is a hex digit ("ab", "0c"): ISC's NUMBER_OR_NAME.
@@ -82,16 +98,18 @@ struct LexError {
 class Lexer {
  public:
   static constexpr std::size_t kMaxTokenLength = 8192;
+  // Decoded strings with escapes kept at once: more than any parser's lookahead.
+  static constexpr std::size_t kDecodedKept = 16;
 
   // `source` must outlive the lexer and every Location::offset use; `fileName` names it in
   // messages.
-  Lexer(std::string_view source, std::string fileName);
+  Lexer(std::string_view source, std::string_view fileName);
 
   // The next token; End forever at the end. After an error the lexer has skipped the bad part.
   std::expected<Token, LexError> next();
 
   std::string_view source() const { return source_; }
-  const std::shared_ptr<const std::string>& fileName() const { return fileName_; }
+  std::uint32_t file() const { return file_; }
   // The text of line `line` (1-based) without its newline, for echoing under a message.
   std::string_view lineText(std::uint32_t line) const;
 
@@ -100,21 +118,18 @@ class Lexer {
   void advance();
   Location here() const;
   std::expected<Token, LexError> readString(Token token);
-  std::string_view scanAtom();
-  bool atomStartsAt(std::size_t pos) const;
-  bool hexAtomStartsAt(std::size_t pos) const;
+  std::string& decodedSlot();
 
   std::string_view source_;
-  std::shared_ptr<const std::string> fileName_;
+  std::uint32_t file_ = 0;
+  // On the heap so that moving the lexer leaves token views intact; made on the first escape.
+  std::unique_ptr<std::array<std::string, kDecodedKept>> decoded_;
+  std::size_t nextDecoded_ = 0;
   std::size_t pos_ = 0;
   std::uint32_t line_ = 1;
-  std::uint32_t column_ = 1;
+  std::size_t lineStart_ = 0;  // offset of the current line's first byte
   mutable std::vector<std::size_t> lineStarts_;  // built on first lineText() call
 };
-
-// Lex a whole text: the tokens up to and including End, or the first error.
-std::expected<std::vector<Token>, LexError> tokenize(std::string_view source,
-                                                     std::string fileName);
 
 // "FILE line N, column M: MESSAGE\n<the line>\n<caret under column M>\n" as dhcpd -t prints it.
 std::string formatLocated(const Location& location, std::string_view lineText,

@@ -31,31 +31,19 @@ constexpr std::string_view kV6Keywords[] = {"subnet6", "range6", "prefix6", "poo
 
 // ---------------------------------------------------------------- tokens and messages
 
-const Token& Parser::peek(std::size_t n) {
+const Token& Parser::fill(std::size_t n) {
   Source& source = *sources_.back();
-  while (source.ahead.size() <= n) {
+  while (source.count <= n) {
     auto token = source.lexer->next();
     if (token) {
-      source.ahead.push_back(std::move(*token));
+      source.ahead[(source.first + source.count) % Source::kLookahead] = *token;
+      ++source.count;
     } else {
       const LexError& e = token.error();
       error(e.location, e.message());
     }
   }
-  return source.ahead[n];
-}
-
-Token Parser::next() {
-  peek();
-  Source& source = *sources_.back();
-  Token token = std::move(source.ahead.front());
-  source.ahead.erase(source.ahead.begin());
-  if (!token.isEnd()) {
-    lastEnd_ = token.location;
-    lastEnd_.column += static_cast<std::uint32_t>(
-        token.kind == TokenKind::String ? token.text.size() + 2 : token.text.size());
-  }
-  return token;
+  return source.ahead[(source.first + n) % Source::kLookahead];
 }
 
 bool Parser::acceptPunct(char c) {
@@ -109,7 +97,7 @@ void Parser::skipToEnd() {
 
 std::string Parser::lineOf(const Location& at) {
   for (auto it = sources_.rbegin(); it != sources_.rend(); ++it) {
-    if ((*it)->lexer->fileName() == at.file) return std::string((*it)->lexer->lineText(at.line));
+    if ((*it)->lexer->file() == at.file) return std::string((*it)->lexer->lineText(at.line));
   }
   return {};
 }
@@ -126,7 +114,7 @@ void Parser::warning(const Location& at, std::string message, std::string hint) 
 
 void Parser::errorExpected(std::string_view what, const Token& found, std::string hint) {
   // At the end of a file, point just past its last token, where the missing text belongs.
-  if (found.isEnd() && lastEnd_.file == found.location.file && lastEnd_.file) {
+  if (found.isEnd() && lastEnd_.file == found.location.file && lastEnd_.file != 0) {
     error(lastEnd_, fmt::format("expected {}, found {}", what, found.describe()),
           std::move(hint));
     return;
@@ -141,14 +129,19 @@ void Parser::notSupported(const Location& at, std::string_view what, std::string
 
 // ---------------------------------------------------------------- files and blocks
 
-void Parser::parseFile(std::string source, std::string fileName) {
+void Parser::openSource(std::string text, std::string_view fileName) {
   auto owned = std::make_unique<Source>();
-  owned->text = std::move(source);
+  owned->text = result_.texts.emplace_back(std::move(text));
   owned->lexer = std::make_unique<Lexer>(owned->text, fileName);
   sources_.push_back(std::move(owned));
+  // A file included twice keeps the text read first for its echoes (the tree views both).
+  result_.sources.emplace(std::string(fileName), sources_.back()->text);
+}
+
+void Parser::parseFile(std::string source, std::string fileName) {
+  openSource(std::move(source), fileName);
   result_.config.path = fileName;
   parseStatements(Scope::Root, result_.config.statements);
-  result_.sources[fileName] = std::move(sources_.back()->text);
   sources_.pop_back();
 }
 
@@ -193,7 +186,7 @@ void Parser::parseInclude(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Include;
   statement.location = keyword.location;
-  statement.name = path.value;
+  statement.name = keep(path.value);
   if (!expectSemi()) skipToSemi();
   if (includeDepth_ >= 32) {
     error(path.location, fmt::format("include nesting too deep at \"{}\"", path.value),
@@ -201,21 +194,17 @@ void Parser::parseInclude(Scope scope, std::vector<Statement>& out) {
     out.push_back(std::move(statement));
     return;
   }
-  auto contents = reader_(path.value);
+  auto contents = reader_(std::string(path.value));
   if (!contents) {
     error(path.location, fmt::format("can't open {}: {}", path.value, contents.error()),
           "relative paths are opened from dhcpd's working directory, as ISC dhcpd does");
     out.push_back(std::move(statement));
     return;
   }
-  auto owned = std::make_unique<Source>();
-  owned->text = std::move(*contents);
-  owned->lexer = std::make_unique<Lexer>(owned->text, path.value);
-  sources_.push_back(std::move(owned));
+  openSource(std::move(*contents), statement.name);
   ++includeDepth_;
   parseStatements(scope, statement.body);
   --includeDepth_;
-  result_.sources[path.value] = std::move(sources_.back()->text);
   sources_.pop_back();
   out.push_back(std::move(statement));
 }
@@ -230,7 +219,13 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     skipToSemi();
     return;
   }
-  std::string keyword = asciiLower(t.text);
+  // Keywords are short: lower-cased on the stack (a long word is no keyword, kept as it is).
+  char lowered[64];
+  std::string_view keyword = t.text;
+  if (keyword.size() <= sizeof lowered) {
+    for (std::size_t i = 0; i < keyword.size(); ++i) lowered[i] = asciiLower(keyword[i]);
+    keyword = std::string_view(lowered, keyword.size());
+  }
   bool declarations = isDeclarationScope(scope);
   auto notHere = [&](std::string_view what) {
     Token token = next();
@@ -425,7 +420,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     Statement statement;
     statement.kind = Statement::Kind::Interface;
     statement.location = token.location;
-    statement.name = next().value;
+    statement.name = keep(next().value);
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
     return;
@@ -446,7 +441,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     Statement statement;
     statement.kind = Statement::Kind::Unset;
     statement.location = token.location;
-    statement.name = next().text;
+    statement.name = keep(next().text);
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
     return;
@@ -470,7 +465,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     if (!parseArguments(call, 1, true)) return skipToSemi();
     if (!expectSemi()) return skipToSemi();
     warning(token.location, "execute() is not supported by snowboot: the program is never run");
-    statement.exprs.push_back(std::move(call));
+    statement.exprs().push_back(std::move(call));
     out.push_back(std::move(statement));
     return;
   }
@@ -500,7 +495,7 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     statement.kind = Statement::Kind::Parameter;
     statement.location = token.location;
     statement.name = "add";
-    statement.args.push_back(nameToken.value);
+    addArg(statement, nameToken.value);
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
     return;
@@ -510,11 +505,11 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     Statement statement;
     statement.kind = Statement::Kind::Parameter;
     statement.location = token.location;
-    statement.name = keyword;
+    statement.name = keep(keyword);
     if (keyword == "return") {
       Expression value;
       if (!parseExpression(value)) return skipToSemi();
-      statement.exprs.push_back(std::move(value));
+      statement.exprs().push_back(std::move(value));
     }
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
@@ -529,8 +524,8 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     Statement statement;
     statement.kind = Statement::Kind::Parameter;
     statement.location = token.location;
-    statement.name = keyword;
-    statement.args.push_back(asciiLower(next().text));
+    statement.name = keep(keyword);
+    addArg(statement, asciiLower(next().text));
     if (!expectSemi()) return skipToSemi();
     out.push_back(std::move(statement));
     return;
@@ -568,7 +563,7 @@ void Parser::parseEval(Scope scope, std::vector<Statement>& out) {
                         first.text),
             hint);
   }
-  statement.exprs.push_back(std::move(value));
+  statement.exprs().push_back(std::move(value));
   out.push_back(std::move(statement));
 }
 
@@ -593,15 +588,16 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
   Statement host;
   host.kind = Statement::Kind::Host;
   host.location = keyword.location;
-  host.name = next().value;
+  host.name = keep(next().value);
   if (!expectPunct('{')) return skipToSemi();
-  // Room for the usual hardware, fixed-address and an option or two without regrowing.
-  host.body.reserve(4);
+  // Parsed into a vector the parser keeps, then moved into one allocation of the exact size:
+  // tens of thousands of hosts, no growth slack and no regrowing.
+  std::vector<Statement>& body = hostBody_;
+  body.clear();
   while (true) {
     const Token& t = peek();
     if (t.isPunct('}')) {
       next();
-      host.body.shrink_to_fit();  // tens of thousands of hosts: drop the growth slack
       break;
     }
     if (t.isEnd()) {
@@ -615,7 +611,7 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
       Statement statement;
       statement.kind = Statement::Kind::Parameter;
       statement.location = word.location;
-      statement.name = asciiLower(word.text);
+      statement.name = keep(asciiLower(word.text));
       if (!word.is("dynamic") && !word.is("deleted")) {
         const Token& v = peek();
         if (v.kind != TokenKind::String && v.kind != TokenKind::HexList &&
@@ -624,13 +620,13 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
           skipToSemi();
           continue;
         }
-        statement.args.push_back(next().value);
+        addArg(statement, next().value);
       }
       if (!expectSemi()) {
         skipToSemi();
         continue;
       }
-      host.body.push_back(std::move(statement));
+      body.push_back(std::move(statement));
       continue;
     }
     if (t.is("host-identifier")) {
@@ -645,12 +641,15 @@ void Parser::parseHost(Scope scope, std::vector<Statement>& out) {
       for (auto& s : one) {
         s.text = "host-identifier";
         s.location = word.location;
-        host.body.push_back(std::move(s));
+        body.push_back(std::move(s));
       }
       continue;
     }
-    parseStatement(Scope::Host, host.body);
+    parseStatement(Scope::Host, body);
   }
+  host.body.reserve(body.size());
+  for (auto& statement : body) host.body.push_back(std::move(statement));
+  body.clear();
   out.push_back(std::move(host));
 }
 
@@ -660,7 +659,7 @@ void Parser::parseGroup(std::vector<Statement>& out) {
   group.kind = Statement::Kind::Group;
   group.location = keyword.location;
   if (peek().kind == TokenKind::String || peek().kind == TokenKind::Name) {
-    if (!peek().isPunct('{')) group.name = next().value;
+    if (!peek().isPunct('{')) group.name = keep(next().value);
   }
   if (!expectPunct('{')) return skipToSemi();
   parseBlock(Scope::Group, group.body);
@@ -678,13 +677,13 @@ void Parser::parseSharedNetwork(std::vector<Statement>& out) {
   Statement shared;
   shared.kind = Statement::Kind::SharedNetwork;
   shared.location = keyword.location;
-  shared.name = next().value;
+  shared.name = keep(next().value);
   if (!expectPunct('{')) return skipToSemi();
   parseBlock(Scope::SharedNetwork, shared.body);
   out.push_back(std::move(shared));
 }
 
-bool Parser::parseAddress(std::string& out, Location& at, std::string_view what) {
+bool Parser::parseAddress(std::string_view& out, Location& at, std::string_view what) {
   const Token& t = peek();
   if (t.kind != TokenKind::DottedQuad) {
     errorExpected(what, t);
@@ -692,8 +691,7 @@ bool Parser::parseAddress(std::string& out, Location& at, std::string_view what)
   }
   Token address = next();
   at = address.location;
-  const dhcp::OptionField field{address.text, false};
-  if (!dhcp::encodeOption("I", {&field, 1})) {
+  if (!dhcp::parseDottedQuad(address.text)) {
     error(address.location, fmt::format("expected {}, found `{}`", what, address.text),
           "each part of an IPv4 address is 0 to 255");
     return false;
@@ -708,8 +706,8 @@ void Parser::parseSubnet(Scope scope, std::vector<Statement>& out) {
   Statement subnet;
   subnet.kind = Statement::Kind::Subnet;
   subnet.location = keyword.location;
-  std::string network;
-  std::string mask;
+  std::string_view network;
+  std::string_view mask;
   Location networkAt;
   Location maskAt;
   if (!parseAddress(network, networkAt, "a subnet number (an IPv4 address)")) {
@@ -721,8 +719,8 @@ void Parser::parseSubnet(Scope scope, std::vector<Statement>& out) {
   }
   next();
   if (!parseAddress(mask, maskAt, "a netmask (an IPv4 address)")) return skipToSemi();
-  subnet.args = {network, mask};
-  subnet.argLocations = {networkAt, maskAt};
+  subnet.args = keepArgs({network, mask});
+  subnet.argLocations = keepLocations({networkAt, maskAt});
   if (!expectPunct('{')) return skipToSemi();
   parseBlock(Scope::Subnet, subnet.body);
   out.push_back(std::move(subnet));
@@ -748,21 +746,16 @@ void Parser::parseRange(Scope scope, std::vector<Statement>& out) {
     next();
     range.flag = true;
   }
-  std::string low;
+  std::string_view low;
   Location lowAt;
   if (!parseAddress(low, lowAt, "an IPv4 address")) return skipToSemi();
-  range.args.push_back(low);
-  range.argLocations.push_back(lowAt);
+  std::string_view high = low;
+  Location highAt = lowAt;
   if (peek().kind == TokenKind::DottedQuad) {
-    std::string high;
-    Location highAt;
     if (!parseAddress(high, highAt, "an IPv4 address")) return skipToSemi();
-    range.args.push_back(high);
-    range.argLocations.push_back(highAt);
-  } else {
-    range.args.push_back(low);
-    range.argLocations.push_back(lowAt);
   }
+  range.args = keepArgs({low, high});
+  range.argLocations = keepLocations({lowAt, highAt});
   if (!expectSemi()) return skipToSemi();
   out.push_back(std::move(range));
 }
@@ -780,7 +773,9 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Hardware;
   statement.location = keyword.location;
-  statement.args.push_back(asciiLower(next().text));
+  std::string_view typeText = next().text;
+  std::string lowered = asciiLower(typeText);
+  Text hardwareType = lowered == typeText ? keep(typeText) : keep(lowered);
   const Token& address = peek();
   if (address.kind != TokenKind::HexList && address.kind != TokenKind::Number &&
       !address.isHexName()) {
@@ -788,24 +783,28 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
     return skipToSemi();
   }
   Token addressToken = next();
+  std::string_view text = addressToken.text;
   // A bad byte (1:2:3:4:5:zz) splits the address into pieces: glue them for the message.
-  while (peek().isPunct(':') && !peek().spaceBefore) {
-    addressToken.text += next().text;
-    if (!peek().spaceBefore && peek().kind != TokenKind::Punct && !peek().isEnd()) {
-      addressToken.text += next().text;
+  std::string glued;
+  if (peek().isPunct(':') && !peek().spaceBefore) {
+    glued = text;
+    while (peek().isPunct(':') && !peek().spaceBefore) {
+      glued += next().text;
+      if (!peek().spaceBefore && peek().kind != TokenKind::Punct && !peek().isEnd()) {
+        glued += next().text;
+      }
     }
+    text = glued;
   }
-  const dhcp::OptionField field{addressToken.text, false};
-  auto bytes = dhcp::encodeOption("X", {&field, 1});
-  if (!bytes || bytes->size() > 16) {
+  auto bytes = dhcp::countHexListBytes(text);
+  if (!bytes || *bytes > 16) {
     error(addressToken.location,
-          fmt::format("expected a hardware address (colon-separated hex), found `{}`",
-                      addressToken.text),
+          fmt::format("expected a hardware address (colon-separated hex), found `{}`", text),
           "each byte is one or two hex digits, at most 16 bytes");
     return skipToSemi();
   }
-  statement.args.push_back(addressToken.text);
-  statement.argLocations.push_back(addressToken.location);
+  statement.args = keepArgs({hardwareType, text});
+  statement.argLocations = keepLocations({addressToken.location});
   if (!expectSemi()) return skipToSemi();
   if (scope != Scope::Host) {
     error(keyword.location, "hardware address parameter not allowed here",
@@ -820,18 +819,22 @@ void Parser::parseFixedAddress(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::FixedAddress;
   statement.location = keyword.location;
+  auto& args = scratch_.args;
+  auto& locations = scratch_.locations;
+  args.clear();
+  locations.clear();
   while (true) {
     const Token& t = peek();
     if (t.kind == TokenKind::DottedQuad) {
-      std::string address;
+      std::string_view address;
       Location at;
       if (!parseAddress(address, at, "an IPv4 address or host name")) return skipToSemi();
-      statement.args.push_back(address);
-      statement.argLocations.push_back(at);
+      args.push_back(address);
+      locations.push_back(at);
     } else if (t.kind == TokenKind::Name || t.kind == TokenKind::Number) {
       // A host name, resolved when the daemon starts.
-      statement.args.push_back(t.text);
-      statement.argLocations.push_back(t.location);
+      args.push_back(t.text);
+      locations.push_back(t.location);
       next();
     } else {
       errorExpected("an IPv4 address or host name", t);
@@ -839,6 +842,8 @@ void Parser::parseFixedAddress(Scope scope, std::vector<Statement>& out) {
     }
     if (!acceptPunct(',')) break;
   }
+  statement.args = keepArgs(args);
+  statement.argLocations = keepLocations(locations);
   if (!expectSemi()) return skipToSemi();
   if (scope != Scope::Host) {
     error(keyword.location, "fixed-address parameter not allowed here",
@@ -846,22 +851,6 @@ void Parser::parseFixedAddress(Scope scope, std::vector<Statement>& out) {
     return;
   }
   out.push_back(std::move(statement));
-}
-
-std::string ParseResult::lineText(const Location& at) const {
-  auto it = sources.find(at.fileName());
-  if (it == sources.end()) return {};
-  std::string_view text = it->second;
-  std::size_t start = 0;
-  for (std::uint32_t line = 1; line < at.line; ++line) {
-    start = text.find('\n', start);
-    if (start == std::string_view::npos) return {};
-    ++start;
-  }
-  std::size_t end = text.find('\n', start);
-  std::string_view found = text.substr(start, end == std::string_view::npos ? end : end - start);
-  if (!found.empty() && found.back() == '\r') found.remove_suffix(1);
-  return std::string(found);
 }
 
 ParseResult parseConfig(std::string_view source, std::string fileName, const FileReader& reader) {

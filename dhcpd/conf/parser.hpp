@@ -3,9 +3,14 @@
 // value is checked against its declared type, which only the text before it defines).
 // Every error is collected; the parser recovers at the next `;` or `}` as ISC does.
 
+#include <algorithm>
+#include <deque>
 #include <expected>
 #include <functional>
 #include <map>
+#include <memory>
+#include <memory_resource>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,11 +25,27 @@ namespace snowboot::dhcpd::conf {
 // directory"). The daemon passes one that reads the file system; tests pass a map.
 using FileReader = std::function<std::expected<std::string, std::string>(const std::string& path)>;
 
+// The tree and everything its Texts and spans point into: keep it alive (and in one place: it
+// may be moved, never copied) while the tree is used.
 struct ParseResult {
   ConfigFile config;
   std::vector<Diagnostic> diagnostics;
   dhcp::OptionCatalogue catalogue;  // built-in options plus what the file declared
-  std::map<std::string, std::string, std::less<>> sources;  // file name -> text, for echoes
+  std::map<std::string, std::string_view, std::less<>> sources;  // file name -> text, for echoes
+  std::deque<std::string> texts;  // the files read, which Texts view (a deque: they never move)
+  // Strings and spans the source does not hold (decoded strings, encoded values, arguments).
+  std::unique_ptr<std::pmr::monotonic_buffer_resource> arena =
+      std::make_unique<std::pmr::monotonic_buffer_resource>(64 * 1024);
+
+  // Copies `text` into the arena (unless it is empty).
+  Text keep(std::string_view text);
+  template <class T>
+  std::span<T> keepSpan(std::span<const T> items) {
+    if (items.empty()) return {};
+    T* out = static_cast<T*>(arena->allocate(items.size() * sizeof(T), alignof(T)));
+    std::copy(items.begin(), items.end(), out);
+    return {out, items.size()};
+  }
 
   // The text of the line `at` points into, for echoing under a message.
   std::string lineText(const Location& at) const;

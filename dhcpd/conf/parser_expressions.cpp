@@ -238,7 +238,7 @@ bool Parser::parsePrimary(Expression& out) {
       Token token = next();
       out.kind = Expression::Kind::ConstNumber;
       out.type = ExprType::Numeric;
-      out.number = std::strtoll(token.text.c_str(), nullptr, 10);
+      out.number = std::strtoll(std::string(token.text).c_str(), nullptr, 10);
       return true;
     }
     case TokenKind::Punct:

@@ -2,8 +2,10 @@
 // The parser's internals, shared by parser.cpp (declarations and statements),
 // parser_options.cpp (options, option definitions, parameters) and parser_expressions.cpp.
 
+#include <array>
 #include <memory>
 #include <set>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,15 @@ struct ServerParameter {
 const ServerParameter* findServerParameter(std::string_view name);
 std::vector<std::string_view> serverParameterNames();
 
+// Extends `token` over `piece`, the token right after it with no space between (so the two
+// are one run of the source): `2001:db8::1` arrives as pieces.
+inline void glue(Token& token, const Token& piece) {
+  token.text = std::string_view(token.text.data(),
+                                static_cast<std::size_t>(piece.text.data() + piece.text.size() -
+                                                         token.text.data()));
+  token.value = token.text;
+}
+
 class Parser {
  public:
   Parser(const FileReader& reader, ParseResult& result) : reader_(reader), result_(result) {}
@@ -28,24 +39,60 @@ class Parser {
 
  private:
   struct Source {
-    // The parser looks at most two tokens ahead. Reserved once, the lookahead never
-    // reallocates (a std::deque allocated and freed a block every few tokens).
+    // The parser looks at most two tokens ahead: a ring of views, never allocated.
     static constexpr std::size_t kLookahead = 4;
-    Source() { ahead.reserve(kLookahead); }
-    std::string text;
+    std::string_view text;  // owned by the ParseResult's texts
     std::unique_ptr<Lexer> lexer;
-    std::vector<Token> ahead;
+    std::array<Token, kLookahead> ahead;
+    std::size_t first = 0;  // index of the next token in `ahead`
+    std::size_t count = 0;  // tokens lexed ahead
   };
 
   // Tokens. A reference from peek() dies at the next next(): copy what outlives it.
-  const Token& peek(std::size_t n = 0);
-  Token next();
+  // Inline: the parser peeks five times per token.
+  const Token& peek(std::size_t n = 0) {
+    Source& source = *sources_.back();
+    if (n < source.count) return source.ahead[(source.first + n) % Source::kLookahead];
+    return fill(n);
+  }
+  const Token& fill(std::size_t n);
+  Token next() {
+    Source& source = *sources_.back();
+    if (source.count == 0) fill(0);
+    const Token& token = source.ahead[source.first];
+    source.first = (source.first + 1) % Source::kLookahead;
+    --source.count;
+    if (!token.isEnd()) {
+      lastEnd_ = token.location;
+      lastEnd_.column += static_cast<std::uint32_t>(
+          token.kind == TokenKind::String ? token.text.size() + 2 : token.text.size());
+    }
+    return token;
+  }
   bool atPunct(char c) { return peek().isPunct(c); }
   bool acceptPunct(char c);
   bool expectPunct(char c);
   bool expectSemi();
   void skipToSemi();
   void skipToEnd();
+
+  // Strings and arguments for the tree: views of the source where they are in it, else
+  // copies in the ParseResult's arena.
+  Text keep(std::string_view text);
+  Text keep(Text text) { return text; }
+  std::span<Text> keepArgs(std::initializer_list<std::string_view> args);
+  std::span<Text> keepArgs(const std::vector<std::string_view>& args);
+  std::span<Location> keepLocations(std::initializer_list<Location> locations) {
+    return result_.keepSpan(std::span<const Location>(locations.begin(), locations.size()));
+  }
+  std::span<Location> keepLocations(const std::vector<Location>& locations) {
+    return result_.keepSpan(std::span<const Location>(locations));
+  }
+  // One more argument (rare statements; the frequent ones set their arguments at once).
+  void addArg(Statement& statement, std::string_view text);
+  // "space.name", kept once however many statements name it (every host's host-name option).
+  Text internName(std::string_view space, std::string_view name);
+  void openSource(std::string text, std::string_view fileName);
 
   // Messages.
   void error(const Location& at, std::string message, std::string hint = {});
@@ -79,7 +126,7 @@ class Parser {
   void parseZone(std::vector<Statement>& out);
   void parseFailover(std::vector<Statement>& out);
   void parseEval(Scope scope, std::vector<Statement>& out);
-  bool parseAddress(std::string& out, Location& at, std::string_view what);
+  bool parseAddress(std::string_view& out, Location& at, std::string_view what);
 
   // Options and parameters (parser_options.cpp).
   void parseOption(Scope scope, std::vector<Statement>& out, std::string_view how);
@@ -104,6 +151,22 @@ class Parser {
   ParseResult& result_;
   std::vector<std::unique_ptr<Source>> sources_;
   Location lastEnd_;  // where the last consumed token ended, for "missing ;" hints
+  std::unordered_set<std::string_view> names_;  // views of the arena
+  std::vector<Statement> hostBody_;
+  struct LastOption {
+    std::string_view token;  // the name as written (a view of the source)
+    Text name;               // "space.name"
+    const dhcp::OptionDefinition* definition = nullptr;
+  } lastOption_;  // a host's statements as they are parsed (hosts don't nest)
+  struct Scratch {
+    std::vector<dhcp::OptionField> fields;
+    std::vector<Location> locations;
+    std::vector<bool> commaBefore;
+    std::vector<Location> commaAt;
+    std::vector<std::uint8_t> bytes;
+    std::vector<std::string_view> args;
+    std::vector<Text> texts;
+  } scratch_;
   std::set<std::string, std::less<>> classes_;
   std::set<std::string, std::less<>> keys_;
   std::set<std::string, std::less<>> failoverPeers_;

@@ -80,7 +80,11 @@ void Parser::parseOption(Scope scope, std::vector<Statement>& out, std::string_v
   Statement statement;
   statement.kind = Statement::Kind::Option;
   statement.location = keyword.location;
-  statement.text = how == "option" || how == "server-identifier" ? "supersede" : std::string(how);
+  statement.text = how == "default"   ? Text("default")
+                   : how == "prepend" ? Text("prepend")
+                   : how == "append"  ? Text("append")
+                   : how == "send"    ? Text("send")
+                                      : Text("supersede");
   const dhcp::OptionDefinition* definition = nullptr;
   if (how == "server-identifier") {
     definition = result_.catalogue.find("dhcp", 54u);
@@ -94,11 +98,24 @@ void Parser::parseOption(Scope scope, std::vector<Statement>& out, std::string_v
       }
       return parseOptionSpace(scope, out);
     }
+    // A file names the same option again and again (a host-name per host): the last name
+    // found is remembered, and forgotten when a definition could change what it finds.
+    const Token& first = peek();
+    if (lastOption_.definition && first.kind == TokenKind::Name && first.text == lastOption_.token &&
+        !peek(1).is("code")) {
+      next();
+      statement.name = lastOption_.name;
+      statement.number = lastOption_.definition->code;
+      parseOptionValue(statement, lastOption_.definition->format);
+      if (statement.kind == Statement::Kind::Option) out.push_back(std::move(statement));
+      return;
+    }
+    std::string_view token = first.text;
     std::string space;
     std::string name;
     Location nameAt;
     if (!parseOptionName(space, name, nameAt)) return skipToSemi();
-    statement.name = space + "." + name;
+    statement.name = internName(space, name);
     if (peek().is("code")) {
       if (scope != Scope::Root) {
         error(peek().location, "option definitions may not be scoped",
@@ -114,6 +131,7 @@ void Parser::parseOption(Scope scope, std::vector<Statement>& out, std::string_v
       return;
     }
     definition = result_.catalogue.find(space, name);
+    if (definition) lastOption_ = {token, statement.name, definition};
     if (!definition) {
       std::vector<std::string_view> names;
       for (const auto& option : dhcp::builtinOptions()) {
@@ -163,15 +181,14 @@ bool Parser::collectFields(std::vector<dhcp::OptionField>& fields,
         // An IPv6 address (2001:db8::1) arrives in pieces; glue the touching ones back.
         if (token.kind != TokenKind::String) {
           while (peek().isPunct(':') && !peek().spaceBefore) {
-            token.text += next().text;
+            glue(token, next());
             const Token& piece = peek();
             if (!piece.spaceBefore && (piece.kind == TokenKind::Number ||
                                        piece.kind == TokenKind::Name ||
                                        piece.kind == TokenKind::HexList)) {
-              token.text += next().text;
+              glue(token, next());
             }
           }
-          token.value = token.text;
         }
         fields.push_back({token.value, token.kind == TokenKind::String});
         locations.push_back(token.location);
@@ -203,17 +220,22 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
       statement.kind = Statement::Kind::Ignored;
       return skipToSemi();
     }
-    statement.exprs.push_back(std::move(value));
+    statement.exprs().push_back(std::move(value));
     if (!expectSemi()) {
       statement.kind = Statement::Kind::Ignored;
       return skipToSemi();
     }
     return;
   }
-  std::vector<dhcp::OptionField> fields;
-  std::vector<Location> locations;
-  std::vector<bool> commaBefore;
-  std::vector<Location> commaAt;
+  // Scratch kept by the parser: a value is checked without allocating.
+  auto& fields = scratch_.fields;
+  auto& locations = scratch_.locations;
+  auto& commaBefore = scratch_.commaBefore;
+  auto& commaAt = scratch_.commaAt;
+  fields.clear();
+  locations.clear();
+  commaBefore.clear();
+  commaAt.clear();
   if (!collectFields(fields, locations, commaBefore, commaAt)) {
     statement.kind = Statement::Kind::Ignored;
     return skipToSemi();
@@ -253,14 +275,15 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
       for (auto it = begin; it != end; ++it) choices += (choices.empty() ? "" : ", ") + std::string(*it);
       Location at = fields.empty() ? semi.location : locations[0];
       return fail(at, fmt::format("expected one of {}, found {}", choices,
-                                  fields.empty() ? "`;`" : "`" + fields[0].text + "`"));
+                                  fields.empty() ? std::string("`;`")
+                                                 : fmt::format("`{}`", fields[0].text)));
     }
     if (set == "ddns-styles" && word == "ad-hoc") {
       return fail(locations[0], "ddns-update-style ad-hoc is no longer supported (ISC dhcpd "
                                 "refuses it too)",
                   "use `ddns-update-style none;`");
     }
-    statement.args.push_back(word);
+    addArg(statement, word);
     return;
   }
   if (format == "U") {
@@ -272,16 +295,17 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
       return fail(locations[0], fmt::format("no option space named {}", fields[0].text),
                   "declare it first with `option space NAME;`");
     }
-    statement.args.push_back(fields[0].text);
+    addArg(statement, fields[0].text);
     return;
   }
-  auto bytes = dhcp::encodeOption(format, fields, true);
-  if (!bytes) {
-    const auto& e = bytes.error();
+  auto& bytes = scratch_.bytes;
+  auto encoded = dhcp::encodeOptionInto(format, fields, true, bytes);
+  if (!encoded) {
+    const auto& e = encoded.error();
     Location at = e.field < locations.size() ? locations[e.field] : semi.location;
     std::string found = e.field < fields.size()
-                            ? (fields[e.field].quoted ? "\"" + fields[e.field].text + "\""
-                                                      : "`" + fields[e.field].text + "`")
+                            ? (fields[e.field].quoted ? fmt::format("\"{}\"", fields[e.field].text)
+                                                      : fmt::format("`{}`", fields[e.field].text))
                             : "`;`";
     switch (e.code) {
       case dhcp::OptionValueErrorCode::OutOfRange:
@@ -303,9 +327,13 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
       }
     }
   }
-  for (const auto& field : fields) statement.args.push_back(field.text);
-  statement.argLocations = locations;
-  statement.value.assign(bytes->begin(), bytes->end());
+  auto& args = scratch_.args;
+  args.clear();
+  for (const auto& field : fields) args.push_back(field.text);
+  statement.args = keepArgs(args);
+  statement.argLocations = keepLocations(locations);
+  statement.value = result_.keep(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 // option space NAME [code width N] [length width N] [hash size N];
@@ -320,7 +348,7 @@ void Parser::parseOptionSpace(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::OptionSpace;
   statement.location = word.location;
-  statement.name = next().text;
+  statement.name = keep(next().text);
   int codeWidth = 1;
   int lengthWidth = 1;
   while (!atPunct(';')) {
@@ -339,7 +367,7 @@ void Parser::parseOptionSpace(Scope scope, std::vector<Statement>& out) {
         return skipToSemi();
       }
       Token number = next();
-      int value = std::atoi(number.text.c_str());
+      int value = std::atoi(std::string(number.text).c_str());
       if (code && value != 1 && value != 2 && value != 4) {
         error(number.location,
               fmt::format("invalid code width ({}), expecting 1, 2 or 4", value));
@@ -368,9 +396,10 @@ void Parser::parseOptionSpace(Scope scope, std::vector<Statement>& out) {
     }
   }
   next();
+  lastOption_ = {};
   result_.catalogue.defineSpace(statement.name, codeWidth, lengthWidth);
   statement.number = codeWidth;
-  statement.text = std::to_string(lengthWidth);
+  statement.text = keep(std::to_string(lengthWidth));
   out.push_back(std::move(statement));
 }
 
@@ -380,11 +409,11 @@ void Parser::parseOptionDefinition(Statement& statement, std::string_view space,
   const Token& n = peek();
   if (n.kind != TokenKind::Number) {
     errorExpected("an option code (a number)", n);
-    statement.text.clear();
+    statement.text = {};
     return skipToSemi();
   }
   Token codeToken = next();
-  long long code = std::atoll(codeToken.text.c_str());
+  long long code = std::atoll(std::string(codeToken.text).c_str());
   const auto* spaceInfo = result_.catalogue.findSpace(space);
   long long maxCode = spaceInfo && spaceInfo->codeWidth == 1   ? 255
                       : spaceInfo && spaceInfo->codeWidth == 2 ? 65535
@@ -393,24 +422,25 @@ void Parser::parseOptionDefinition(Statement& statement, std::string_view space,
     error(codeToken.location,
           fmt::format("option code {} is out of range for space {} (0 to {})", code, space,
                       maxCode));
-    statement.text.clear();
+    statement.text = {};
     return skipToSemi();
   }
   if (!expectPunct('=')) {
-    statement.text.clear();
+    statement.text = {};
     return skipToSemi();
   }
   std::string format;
   if (!parseOptionType(format, false, false)) {
-    statement.text.clear();
+    statement.text = {};
     return skipToSemi();
   }
   if (!expectSemi()) {
-    statement.text.clear();
+    statement.text = {};
     return skipToSemi();
   }
   statement.number = code;
-  statement.text = format;
+  statement.text = keep(format);
+  lastOption_ = {};
   result_.catalogue.define(space, name, static_cast<std::uint32_t>(code), format);
 }
 
@@ -498,7 +528,7 @@ bool Parser::parseOptionType(std::string& format, bool inArray, bool inRecord) {
       errorExpected("an integer width (8, 16 or 32)", width);
       return false;
     }
-    std::string w = next().text;
+    std::string_view w = next().text;
     char letter = w == "8" ? 'B' : w == "16" ? 'S' : 'L';
     format += isSigned ? static_cast<char>(std::tolower(letter)) : letter;
     return true;
@@ -536,7 +566,7 @@ bool Parser::parseOptionType(std::string& format, bool inArray, bool inRecord) {
       error(word.location, "encapsulate cannot be part of a record");
       return false;
     }
-    format += "E" + spaceToken.text + ".";
+    format += fmt::format("E{}.", spaceToken.text);
   } else {
     static const std::vector<std::string_view> kTypes = {
         "unsigned", "signed", "integer", "ip-address", "ip6-address", "text", "string",
@@ -558,7 +588,7 @@ void Parser::parseParameter(Scope scope, const ServerParameter& parameter,
   Statement statement;
   statement.kind = Statement::Kind::Parameter;
   statement.location = word.location;
-  statement.name = std::string(parameter.name);
+  statement.name = Text::kept(parameter.name);  // the static table's name
   if (parameter.treatment == ServerParameter::Treatment::RefuseLdap) {
     notSupported(word.location, fmt::format("LDAP configuration ({})", parameter.name),
                  "ISC dhcpd also refuses it unless built with LDAP; Debian's is not");

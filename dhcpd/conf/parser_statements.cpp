@@ -37,11 +37,11 @@ void Parser::parseClass(std::string_view keyword, std::vector<Statement>& out) {
   Token nameToken = next();
   Statement cls;
   cls.location = nameToken.location;
-  cls.name = nameToken.value;
+  cls.name = keep(nameToken.value);
   bool subclass = keyword == "subclass";
   if (keyword == "class") {
     cls.kind = Statement::Kind::Class;
-    classes_.insert(cls.name);
+    classes_.emplace(cls.name);
   } else if (subclass) {
     cls.kind = Statement::Kind::Subclass;
     if (!classes_.contains(cls.name)) {
@@ -73,7 +73,7 @@ void Parser::parseClass(std::string_view keyword, std::vector<Statement>& out) {
       skipToSemi();
       return;
     }
-    cls.exprs.push_back(std::move(match));
+    cls.exprs().push_back(std::move(match));
     if (acceptPunct(';')) {
       out.push_back(std::move(cls));
       return;
@@ -154,7 +154,7 @@ void Parser::parseClassBody(Statement& cls, bool subclass) {
         skipToSemi();
         continue;
       }
-      statement.exprs.push_back(std::move(e));
+      statement.exprs().push_back(std::move(e));
       if (!expectSemi()) {
         skipToSemi();
         continue;
@@ -178,7 +178,7 @@ void Parser::parseClassBody(Statement& cls, bool subclass) {
       Statement statement;
       statement.kind = Statement::Kind::Lease;
       statement.location = word.location;
-      statement.number = std::stoll(next().text);
+      statement.number = std::stoll(std::string(next().text));
       if (!expectSemi()) {
         skipToSemi();
         continue;
@@ -222,8 +222,8 @@ void Parser::parsePermit(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Permit;
   statement.location = word.location;
-  statement.text = asciiLower(word.text);
-  statement.args.push_back(asciiLower(next().text));
+  statement.text = keep(asciiLower(word.text));
+  addArg(statement, asciiLower(next().text));
   if (!expectSemi()) return skipToSemi();
   if (statement.args[0] == "client-updates" && !warnedDdns_) {
     warnedDdns_ = true;
@@ -239,23 +239,23 @@ void Parser::parsePoolPermit(std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Permit;
   statement.location = word.location;
-  statement.text = asciiLower(word.text);
+  statement.text = keep(asciiLower(word.text));
   statement.flag = true;  // a pool permit
   const Token& key = peek();
   bool needClients = true;
   if (key.is("unknown-clients") || key.is("known-clients")) {
-    statement.args.push_back(asciiLower(next().text));
+    addArg(statement, asciiLower(next().text));
     needClients = false;
   } else if (key.is("unknown") || key.is("known") || key.is("authenticated") ||
              key.is("unauthenticated") || key.is("all")) {
-    statement.args.push_back(asciiLower(next().text));
+    addArg(statement, asciiLower(next().text));
   } else if (key.is("dynamic")) {
-    statement.args.push_back(asciiLower(next().text));
+    addArg(statement, asciiLower(next().text));
     if (!peek().is("bootp")) {
       errorExpected("`bootp`", peek());
       return skipToSemi();
     }
-    statement.args.push_back(asciiLower(next().text));
+    addArg(statement, asciiLower(next().text));
   } else if (key.is("members")) {
     next();
     if (!peek().is("of")) {
@@ -273,14 +273,14 @@ void Parser::parsePoolPermit(std::vector<Statement>& out) {
             "declare the class before the pool that names it");
       return skipToSemi();
     }
-    statement.args = {"members", name.value};
+    statement.args = keepArgs({"members", name.value});
     needClients = false;
   } else if (key.is("after")) {
     // `after DATE`: parsed, kept; the engine compares it with the time it is given.
     next();
-    statement.args.push_back("after");
+    addArg(statement, "after");
     while (!peek().isPunct(';') && !peek().isEnd() && !peek().isPunct('}')) {
-      statement.args.push_back(next().text);
+      addArg(statement, next().text);
     }
     needClients = false;
   } else {
@@ -293,7 +293,7 @@ void Parser::parsePoolPermit(std::vector<Statement>& out) {
       return skipToSemi();
     }
     next();
-    statement.args.push_back("clients");
+    addArg(statement, "clients");
   }
   if (!expectSemi()) return skipToSemi();
   out.push_back(std::move(statement));
@@ -316,18 +316,18 @@ void Parser::parseIf(Scope scope, std::vector<Statement>& out) {
     return skipToSemi();
   }
   if (!expectType(condition, ExprType::Boolean, "a boolean expression")) return skipToSemi();
-  statement.exprs.push_back(std::move(condition));
+  statement.exprs().push_back(std::move(condition));
   if (!expectPunct('{')) return skipToSemi();
   parseBlock(Scope::Conditional, statement.body);
   if (peek().is("elsif") || (peek().is("else") && peek(1).is("if"))) {
     statement.hasElse = true;
     if (peek().is("else")) next();
-    parseIf(Scope::Conditional, statement.elseBody);
+    parseIf(Scope::Conditional, statement.elseBody());
   } else if (peek().is("else")) {
     next();
     statement.hasElse = true;
     if (!expectPunct('{')) return skipToSemi();
-    parseBlock(Scope::Conditional, statement.elseBody);
+    parseBlock(Scope::Conditional, statement.elseBody());
   }
   out.push_back(std::move(statement));
 }
@@ -342,7 +342,7 @@ void Parser::parseSet(std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Set;
   statement.location = word.location;
-  statement.name = next().text;
+  statement.name = keep(next().text);
   if (word.is("define") && atPunct('(')) {
     notSupported(word.location, "user-defined functions (define NAME (...))");
     return skipToSemi();
@@ -350,7 +350,7 @@ void Parser::parseSet(std::vector<Statement>& out) {
   if (!expectPunct('=')) return skipToSemi();
   Expression value;
   if (!parseExpression(value)) return skipToSemi();
-  statement.exprs.push_back(std::move(value));
+  statement.exprs().push_back(std::move(value));
   if (!expectSemi()) return skipToSemi();
   out.push_back(std::move(statement));
 }
@@ -366,13 +366,13 @@ void Parser::parseLog(std::vector<Statement>& out) {
   const Token& first = peek();
   if ((first.is("fatal") || first.is("error") || first.is("info") || first.is("debug")) &&
       peek(1).isPunct(',')) {
-    statement.text = asciiLower(next().text);
+    statement.text = keep(asciiLower(next().text));
     next();
   }
   Expression value;
   if (!parseExpression(value)) return skipToSemi();
   if (!expectType(value, ExprType::Data, "a data expression")) return skipToSemi();
-  statement.exprs.push_back(std::move(value));
+  statement.exprs().push_back(std::move(value));
   if (!expectPunct(')')) return skipToSemi();
   if (!expectSemi()) return skipToSemi();
   out.push_back(std::move(statement));
@@ -396,7 +396,7 @@ void Parser::parseOn(Scope scope, std::vector<Statement>& out) {
   Statement statement;
   statement.kind = Statement::Kind::Ignored;
   statement.location = word.location;
-  statement.text = "on " + events;
+  statement.text = keep("on " + events);
   if (acceptPunct(';')) return;  // `on expiry;`: an empty hook
   if (!expectPunct('{')) return skipToSemi();
   parseBlock(Scope::Conditional, statement.body);
@@ -419,7 +419,7 @@ void Parser::parseKey(std::vector<Statement>& out) {
   statement.kind = Statement::Kind::Ignored;
   statement.location = word.location;
   statement.text = "key";
-  statement.name = next().value;
+  statement.name = keep(next().value);
   if (!expectPunct('{')) return skipToSemi();
   while (!atPunct('}') && !peek().isEnd()) {
     Token field = next();
@@ -454,7 +454,7 @@ void Parser::parseKey(std::vector<Statement>& out) {
   }
   if (!expectPunct('}')) return;
   acceptPunct(';');
-  keys_.insert(statement.name);
+  keys_.emplace(statement.name);
   warning(word.location, fmt::format("key {} is ignored: snowboot does no DNS updates and has "
                                      "no OMAPI", statement.name));
   out.push_back(std::move(statement));
@@ -472,7 +472,7 @@ void Parser::parseZone(std::vector<Statement>& out) {
   statement.kind = Statement::Kind::Ignored;
   statement.location = word.location;
   statement.text = "zone";
-  statement.name = next().value;
+  statement.name = keep(next().value);
   // A trailing dot on the zone name arrives as its own token.
   acceptPunct('.');
   if (!expectPunct('{')) return skipToSemi();

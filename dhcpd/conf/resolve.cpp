@@ -5,10 +5,7 @@
 namespace snowboot::dhcpd::conf {
 namespace {
 
-bool isAddress(std::string_view text) {
-  const dhcp::OptionField field{std::string(text), false};
-  return dhcp::encodeOption("I", {&field, 1}).has_value();
-}
+bool isAddress(std::string_view text) { return dhcp::parseDottedQuad(text).has_value(); }
 
 class Resolver {
  public:
@@ -25,14 +22,14 @@ class Resolver {
         }
       }
       walk(s.body);
-      walk(s.elseBody);
+      if (s.detail) walk(s.detail->elseBody);
     }
   }
 
   std::size_t resolved() const { return resolved_; }
 
  private:
-  void resolve(std::string& name, const Location& at) {
+  void resolve(Text& name, const Location& at) {
     if (isAddress(name)) return;
     auto address = resolver_(name);
     if (!address) {
@@ -42,7 +39,7 @@ class Resolver {
           result_.lineText(at), "write the address, or add the name to DNS or /etc/hosts"});
       return;
     }
-    name = address->toString();
+    name = result_.keep(address->toString());
     ++resolved_;
   }
 

@@ -72,7 +72,7 @@ class Builder {
     for (const auto& statement : list) {
       switch (statement.kind) {
         case Statement::Kind::SharedNetwork:
-          model_.sharedNetworks.push_back(statement.name);
+          model_.sharedNetworks.push_back(statement.name.str());
           walk(statement.body, chain, static_cast<int>(model_.sharedNetworks.size()) - 1,
                nullptr, nullptr);
           break;
@@ -134,7 +134,7 @@ class Builder {
           decl.name = statement.name;
           decl.body = &statement.body;
           for (const auto& inner : statement.body) {
-            if (inner.exprs.empty()) {
+            if (inner.exprs().empty()) {
               if (inner.kind == Statement::Kind::Lease && inner.number > 0) {
                 decl.leaseLimit = static_cast<std::uint32_t>(
                     std::min<std::int64_t>(inner.number, std::numeric_limits<std::int32_t>::max()));
@@ -142,10 +142,10 @@ class Builder {
               continue;
             }
             if (inner.kind == Statement::Kind::Match && inner.flag) {
-              decl.match = &inner.exprs[0];
+              decl.match = &inner.exprs()[0];
             } else if (inner.kind == Statement::Kind::Match ||
                        inner.kind == Statement::Kind::SpawnWith) {
-              decl.submatch = &inner.exprs[0];
+              decl.submatch = &inner.exprs()[0];
               decl.spawning = inner.kind == Statement::Kind::SpawnWith;
             }
           }
@@ -156,8 +156,8 @@ class Builder {
           // The parser made sure the class is declared before; a repeated value keeps the
           // later body, as ISC parses a second declaration into the same subclass.
           for (auto& decl : model_.classes) {
-            if (decl.name == statement.name && !statement.exprs.empty()) {
-              decl.subclasses[statement.exprs[0].value] =
+            if (decl.name == statement.name && !statement.exprs().empty()) {
+              decl.subclasses[std::string(statement.exprs()[0].value)] =
                   statement.body.empty() ? nullptr : &statement.body;
             }
           }
@@ -167,7 +167,7 @@ class Builder {
           if (statement.name.rfind("dhcp.", 0) == 0 && statement.text.size() > 2 &&
               statement.text.front() == 'E' && statement.text.back() == '.' &&
               statement.number > 0 && statement.number < 255) {
-            model_.encapsulations[statement.text.substr(1, statement.text.size() - 2)] =
+            model_.encapsulations[std::string(statement.text.substr(1, statement.text.size() - 2))] =
                 static_cast<std::uint8_t>(statement.number);
           }
           break;
@@ -193,7 +193,7 @@ class Builder {
           if (auto address = net::Ipv4Address::parse(arg)) host.fixedAddresses.push_back(*address);
         }
       }
-      if (inner.kind == Statement::Kind::Option && inner.number == 61 && inner.exprs.empty()) {
+      if (inner.kind == Statement::Kind::Option && inner.number == 61 && inner.exprs().empty()) {
         host.clientId = inner.value;
       }
     }

@@ -260,10 +260,10 @@ void executeIn(const std::vector<Statement>& statements, const PacketContext& co
     switch (statement.kind) {
       case Statement::Kind::Parameter:
         if (!statement.args.empty()) {
-          effective.parameters[statement.name] = statement.args[0];
-        } else if (!statement.exprs.empty()) {
-          if (auto data = evaluateData(statement.exprs[0], context)) {
-            effective.parameters[statement.name] = *data;
+          effective.parameters[statement.name.str()] = statement.args[0].str();
+        } else if (!statement.exprs().empty()) {
+          if (auto data = evaluateData(statement.exprs()[0], context)) {
+            effective.parameters[statement.name.str()] = *data;
           }
         }
         break;
@@ -272,7 +272,7 @@ void executeIn(const std::vector<Statement>& statements, const PacketContext& co
         break;
       case Statement::Kind::Permit:
         if (!statement.flag && !statement.args.empty()) {
-          effective.permits[statement.args[0]] = statement.text;
+          effective.permits[statement.args[0].str()] = statement.text.str();
         }
         break;
       case Statement::Kind::Option: {
@@ -280,22 +280,22 @@ void executeIn(const std::vector<Statement>& statements, const PacketContext& co
           // A sub-option of another space: kept for the option that encapsulates it.
           auto dot = statement.name.find('.');
           if (dot == std::string::npos || statement.number < 0) break;
-          std::string data = statement.value;
-          if (!statement.exprs.empty()) {
-            auto value = evaluateData(statement.exprs[0], context);
+          std::string data = statement.value.str();
+          if (!statement.exprs().empty()) {
+            auto value = evaluateData(statement.exprs()[0], context);
             if (!value) break;
             data = *value;
           }
-          effective.spaceOptions[statement.name.substr(0, dot)]
+          effective.spaceOptions[std::string(statement.name.substr(0, dot))]
                                 [static_cast<std::uint32_t>(statement.number)]
                                     .assign(data.begin(), data.end());
           break;
         }
         if (statement.number < 1 || statement.number > 254) break;
         auto code = static_cast<std::uint8_t>(statement.number);
-        std::string data = statement.value;
-        if (!statement.exprs.empty()) {
-          auto value = evaluateData(statement.exprs[0], context);
+        std::string data = statement.value.str();
+        if (!statement.exprs().empty()) {
+          auto value = evaluateData(statement.exprs()[0], context);
           if (!value) break;
           data = *value;
         }
@@ -315,12 +315,12 @@ void executeIn(const std::vector<Statement>& statements, const PacketContext& co
         break;
       }
       case Statement::Kind::If: {
-        bool taken = !statement.exprs.empty() &&
-                     evaluateBoolean(statement.exprs[0], context).value_or(false);
+        bool taken = !statement.exprs().empty() &&
+                     evaluateBoolean(statement.exprs()[0], context).value_or(false);
         if (taken) {
           executeIn(statement.body, context, effective);
         } else {
-          executeIn(statement.elseBody, context, effective);
+          executeIn(statement.elseBody(), context, effective);
         }
         break;
       }
@@ -329,17 +329,17 @@ void executeIn(const std::vector<Statement>& statements, const PacketContext& co
         break;
       case Statement::Kind::Set:
         // Data values; a boolean or numeric `set` binds nothing (not evaluated yet).
-        if (!statement.exprs.empty() && statement.exprs[0].type != conf::ExprType::Boolean &&
-            statement.exprs[0].type != conf::ExprType::Numeric) {
-          if (auto value = evaluateData(statement.exprs[0], context)) {
-            effective.variables[statement.name] = *value;
+        if (!statement.exprs().empty() && statement.exprs()[0].type != conf::ExprType::Boolean &&
+            statement.exprs()[0].type != conf::ExprType::Numeric) {
+          if (auto value = evaluateData(statement.exprs()[0], context)) {
+            effective.variables[std::string(statement.name.view())] = *value;
           } else {
-            effective.variables.erase(statement.name);  // ISC binds null: not defined
+            effective.variables.erase(std::string(statement.name.view()));  // ISC binds null: not defined
           }
         }
         break;
       case Statement::Kind::Unset:
-        effective.variables.erase(statement.name);
+        effective.variables.erase(std::string(statement.name.view()));
         break;
       default:
         break;

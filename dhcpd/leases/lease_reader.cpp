@@ -78,7 +78,7 @@ class Cursor {
       }
     }
     if (lexFailure_) {
-      current_ = Token{TokenKind::Punct, "", "", lexFailure_->location, true};
+      current_ = Token{TokenKind::Punct, true, "", "", lexFailure_->location};
     }
   }
   // A failure at the current token: `expecting WHAT`, or the lexer's own complaint.
@@ -100,7 +100,7 @@ class Cursor {
   Parsed<std::int64_t> number(std::string_view what) {
     if (current_.kind != TokenKind::Number) return std::unexpected(fail(what));
     std::int64_t value = 0;
-    const std::string& text = current_.text;
+    std::string_view text = current_.text;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size()) {
       return std::unexpected(fail(what));
@@ -389,7 +389,7 @@ Parsed<Lease> parseLease(Cursor& cursor) {
       std::optional<std::uint8_t> type;
       if (cursor.current().kind == TokenKind::Name) {
         type = parseHardwareType(cursor.current().text);
-        const std::string& name = cursor.current().text;
+        std::string_view name = cursor.current().text;
         if (!type && name.starts_with("unknown-")) {
           unsigned value = 0;
           auto [end, ec] = std::from_chars(name.data() + 8, name.data() + name.size(), value);
@@ -578,7 +578,7 @@ LeaseFileContents readLeaseFile(std::string_view text, std::string fileName,
         failure = statement.error();
     } else if (isTopLevelKeyword(token)) {
       const std::uint32_t line = token.location.line;
-      const std::string keyword = token.text;
+      const std::string keyword(token.text);
       auto skipped = skipDeclaration(cursor);
       if (skipped) {
         contents.notes.push_back(fmt::format("line {}: {} declaration skipped ({})", line, keyword,

@@ -141,7 +141,7 @@ TEST_CASE("formatOption prints ISC's text and round-trips", "[dhcp][catalogue]")
     std::size_t start = 0;
     while (start <= text.size()) {
       auto end = text.find_first_of(" ,", start);
-      parsed.push_back({text.substr(start, end - start), false});
+      parsed.push_back({std::string_view(text).substr(start, end - start), false});
       if (end == std::string::npos) break;
       start = end + 1;
     }
@@ -287,4 +287,31 @@ TEST_CASE("domain lists refuse what ISC's parser refuses", "[dhcp][catalogue]") 
   CHECK(encodeOption("Dc", fields({{std::string(63, 'a').c_str(), true}})));
   CHECK_FALSE(encodeOption("D", fields({{"example.com", false}})));  // ISC wants a string
   CHECK_FALSE(encodeOption("D", {}));
+}
+
+TEST_CASE("dotted quads and hex lists are checked as encodeOption checks them", "[dhcp][catalogue]") {
+  for (std::string_view text : {"10.0.0.1", "0.0.0.0", "255.255.255.255", "010.001.000.009",
+                                "0000000000001.2.3.4", "256.0.0.1", "1.2.3", "1.2.3.4.5", "1..2.3",
+                                "1.2.3.4.", ".1.2.3", "-1.2.3.4", "1.2.3.a", "", "99999999999.0.0.1"}) {
+    INFO(text);
+    OptionField field{text, false};
+    auto encoded = encodeOption("I", {&field, 1});
+    auto quad = parseDottedQuad(text);
+    REQUIRE(quad.has_value() == encoded.has_value());
+    if (quad) {
+      CHECK(*encoded == std::vector<std::uint8_t>{static_cast<std::uint8_t>(*quad >> 24),
+                                                  static_cast<std::uint8_t>(*quad >> 16),
+                                                  static_cast<std::uint8_t>(*quad >> 8),
+                                                  static_cast<std::uint8_t>(*quad)});
+    }
+  }
+  for (std::string_view text : {"52:54:00:ab:CD:ef", "7", "0:1:2", "abc", "1::2", ":1", "1:",
+                                "g1", "1:2:3:4:5:6:7:8:9:10:11:12:13:14:15:16:17", "", "@:`"}) {
+    INFO(text);
+    OptionField field{text, false};
+    auto encoded = encodeOption("X", {&field, 1});
+    auto count = countHexListBytes(text);
+    REQUIRE(count.has_value() == (encoded.has_value() && !text.empty()));
+    if (count) CHECK(*count == encoded->size());
+  }
 }

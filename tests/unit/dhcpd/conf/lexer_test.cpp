@@ -1,15 +1,43 @@
 #include "dhcpd/conf/lexer.hpp"
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 using namespace snowboot::dhcpd::conf;
 
 namespace {
 
-std::vector<Token> lex(std::string_view text) {
-  auto tokens = tokenize(text, "t.conf");
+// Tokens are views into the source and the lexer: both stay alive with them.
+struct Lexed {
+  std::unique_ptr<const std::string> source;  // on the heap: moving a Lexed keeps the views
+  std::unique_ptr<Lexer> lexer;
+  std::vector<Token> tokens;
+  const Token& operator[](std::size_t i) const { return tokens.at(i); }
+  std::size_t size() const { return tokens.size(); }
+};
+
+// The tokens up to and including End, or the first error.
+std::expected<std::vector<Token>, LexError> tokenize(Lexer& lexer) {
+  std::vector<Token> tokens;
+  while (true) {
+    auto token = lexer.next();
+    if (!token) return std::unexpected(token.error());
+    tokens.push_back(*token);
+    if (tokens.back().isEnd()) return tokens;
+  }
+}
+
+Lexed lex(std::string_view text) {
+  Lexed lexed;
+  lexed.source = std::make_unique<const std::string>(text);
+  lexed.lexer = std::make_unique<Lexer>(*lexed.source, "t.conf");
+  auto tokens = tokenize(*lexed.lexer);
   REQUIRE(tokens);
-  return *tokens;
+  lexed.tokens = std::move(*tokens);
+  return lexed;
 }
 
 }  // namespace
@@ -110,7 +138,8 @@ TEST_CASE("lexer reports errors as values and recovers", "[conf][lexer]") {
   REQUIRE(end);
   CHECK(end->isEnd());
 
-  auto escape = tokenize("\"\\xZ\"", "e.conf");
+  Lexer escapeLexer("\"\\xZ\"", "e.conf");
+  auto escape = tokenize(escapeLexer);
   REQUIRE_FALSE(escape);
   CHECK(escape.error().code == LexErrorCode::InvalidEscape);
 }
@@ -127,10 +156,10 @@ TEST_CASE("lexer reads lease-file times as their pieces", "[conf][lexer]") {
 
 TEST_CASE("formatLocated echoes the line with a caret", "[conf][lexer]") {
   Lexer lexer("subnet 10.0.0.0 netmask 255.0.0.0 {\n\trange 10.0.0.1 10.0.0.9\n}", "d.conf");
-  Location at{lexer.fileName(), 3, 1, 0};
+  Location at{lexer.file(), 3, 1, 0};
   CHECK(formatLocated(at, lexer.lineText(3), "expected `;`, found `}`") ==
         "d.conf line 3, column 1: expected `;`, found `}`\n}\n^\n");
-  Location tab{lexer.fileName(), 2, 8, 0};
+  Location tab{lexer.file(), 2, 8, 0};
   CHECK(formatLocated(tab, lexer.lineText(2), "m") ==
         "d.conf line 2, column 8: m\n\trange 10.0.0.1 10.0.0.9\n\t      ^\n");
   CHECK(lexer.lineText(9).empty());

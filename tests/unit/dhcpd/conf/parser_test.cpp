@@ -11,6 +11,11 @@ using namespace snowboot::dhcpd::conf;
 
 namespace {
 
+// A statement's arguments as strings, to compare with a list.
+std::vector<std::string> strings(std::span<const Text> args) {
+  return std::vector<std::string>(args.begin(), args.end());
+}
+
 ParseResult parse(std::string_view text, std::map<std::string, std::string> files = {}) {
   FileReader reader = [files](const std::string& path)
       -> std::expected<std::string, std::string> {
@@ -62,7 +67,7 @@ host pc { hardware ethernet 52:54:00:12:34:56; fixed-address 10.0.0.5, pc.exampl
   CHECK(s[1].flag);
   const auto& subnet = s[2];
   CHECK(subnet.kind == Statement::Kind::Subnet);
-  CHECK(subnet.args == std::vector<std::string>{"10.0.0.0", "255.255.255.0"});
+  CHECK(strings(subnet.args) == std::vector<std::string>{"10.0.0.0", "255.255.255.0"});
   REQUIRE(subnet.body.size() == 4);
   CHECK(subnet.body[0].kind == Statement::Kind::Range);
   CHECK(subnet.body[0].flag);
@@ -72,16 +77,16 @@ host pc { hardware ethernet 52:54:00:12:34:56; fixed-address 10.0.0.5, pc.exampl
   CHECK(subnet.body[2].name == "next-server");
   const auto& branch = subnet.body[3];
   CHECK(branch.kind == Statement::Kind::If);
-  CHECK(branch.exprs[0].kind == Expression::Kind::Binary);
-  CHECK(branch.exprs[0].operands[0].kind == Expression::Kind::Option);
-  CHECK(branch.exprs[0].operands[0].text == "dhcp.arch");
-  CHECK(branch.exprs[0].operands[1].value == std::string("\x00\x07", 2));
+  CHECK(branch.exprs()[0].kind == Expression::Kind::Binary);
+  CHECK(branch.exprs()[0].operands[0].kind == Expression::Kind::Option);
+  CHECK(branch.exprs()[0].operands[0].text == "dhcp.arch");
+  CHECK(branch.exprs()[0].operands[1].value == std::string("\x00\x07", 2));
   CHECK(branch.hasElse);
-  CHECK(branch.elseBody[0].args[0] == "pxelinux.0");
+  CHECK(branch.elseBody()[0].args[0] == "pxelinux.0");
   const auto& host = s[3];
   CHECK(host.kind == Statement::Kind::Host);
-  CHECK(host.body[0].args == std::vector<std::string>{"ethernet", "52:54:00:12:34:56"});
-  CHECK(host.body[1].args == std::vector<std::string>{"10.0.0.5", "pc.example"});
+  CHECK(strings(host.body[0].args) == std::vector<std::string>{"ethernet", "52:54:00:12:34:56"});
+  CHECK(strings(host.body[1].args) == std::vector<std::string>{"10.0.0.5", "pc.example"});
 }
 
 TEST_CASE("expressions get ISC's precedence and types", "[conf][parser]") {
@@ -96,12 +101,12 @@ set n = extract-int(option dhcp-message-type, 8) + 2 * 3;
   const auto& match = r.config.statements[0].body[0];
   CHECK(match.kind == Statement::Kind::Match);
   CHECK(match.flag);
-  const auto& e = match.exprs[0];
+  const auto& e = match.exprs()[0];
   CHECK(e.text == "or");
   CHECK(e.operands[0].text == "and");
   CHECK(e.operands[0].operands[1].text == "=");
   CHECK(e.operands[1].kind == Expression::Kind::Not);
-  const auto& arithmetic = r.config.statements[2].exprs[0];
+  const auto& arithmetic = r.config.statements[2].exprs()[0];
   CHECK(arithmetic.text == "+");
   CHECK(arithmetic.type == ExprType::Numeric);
   CHECK(arithmetic.operands[1].text == "*");
@@ -361,9 +366,24 @@ host b { fixed-address gone.example; }
   };
   CHECK(resolveHostNames(r, resolver) == 2);
   CHECK(r.config.statements[0].args[0] == "10.0.0.2");
-  CHECK(r.config.statements[1].body[0].args == std::vector<std::string>{"10.0.0.1", "10.0.0.3"});
+  CHECK(strings(r.config.statements[1].body[0].args) == std::vector<std::string>{"10.0.0.1", "10.0.0.3"});
   auto e = errors(r);
   REQUIRE(e.size() == 1);
   CHECK(e[0].starts_with("t.conf line 3, column 24: host name gone.example does not resolve: "
                          "Name or service not known\nhost b { fixed-address gone.example; }\n"));
+}
+
+TEST_CASE("an option used, then redefined, is checked against its new type",
+          "[conf][parser]") {
+  // The parser remembers the last option name it looked up: a definition must forget it.
+  auto r = parse("option foo code 200 = text;\noption foo \"a\";\n"
+                 "option foo code 200 = unsigned integer 8;\noption foo \"b\";\noption foo 7;\n");
+  auto e = errors(r);
+  REQUIRE(e.size() == 1);
+  CHECK(e[0].rfind("t.conf line 4, column 12: expected unsigned integer 8, found \"b\"", 0) == 0);
+  const auto& s = r.config.statements;
+  REQUIRE(s.size() == 4);
+  CHECK(s[1].value == "a");
+  CHECK(s[3].value == std::string("\x07", 1));
+  CHECK(s[1].name.data() == s[3].name.data());  // one "dhcp.foo" kept for both
 }
