@@ -29,7 +29,7 @@ step_seconds=${2:-5}
 pools=${3:-"10k 130k 8"}
 isc=/usr/sbin/dhcpd
 kea=/usr/sbin/kea-dhcp4
-ladder=(${LADDER:-100 250 500 1000 2000 4000 6000 8000 10000 12000 14000 16000 20000})
+ladder=(${LADDER:-50 100 250 500 1000 2000 4000 6000 8000 10000 12000 14000 16000 20000})
 command -v perfdhcp >/dev/null || { echo "perfdhcp is not installed (kea-admin)" >&2; exit 1; }
 server=sb-pf-s-$$
 client=sb-pf-c-$$
@@ -196,8 +196,8 @@ report() {  # report NAME LINE
 ratio() {  # ratio LINE_OURS LINE_OTHER OTHER_NAME
   [ "$1" = none ] || [ "$2" = none ] && return 0
   paste -d' ' <(echo "$1") <(echo "$2") | awk -v other="$3" '{
-    printf "  vs %-5s rate %.2fx  CPU/lease %.2fx  RSS %.2fx\n", other, $1 / $11,
-           ($5 > 0 && $15 > 0 ? ($9 / $5) / ($19 / $15) : 0), $10 / $20}'
+    printf "  vs %-5s rate %.2fx  CPU/lease %.2fx  RSS %.2fx\n", other, $1 / $14,
+           ($5 > 0 && $18 > 0 ? ($9 / $5) / ($22 / $18) : 0), $10 / $23}'
 }
 
 fs=$(df -T "$work" | awk 'NR==2 {print $2}')
