@@ -170,20 +170,6 @@ void addLeaseHostname(const ConfigModel& config, Effective& effective, net::Ipv4
   data.push_back(0);
 }
 
-// ISC's release_lease as dhcpd.leases records a DHCPRELEASE (see MemoryLeaseStore::release).
-Lease releasedCopy(Lease lease, leases::Time now) {
-  lease.state = BindingState::Free;
-  lease.nextState.reset();
-  lease.rewindState.reset();
-  lease.ends = now;
-  lease.tstp = now;
-  lease.variables.clear();
-  lease.clientHostname.reset();
-  std::erase_if(lease.extraStatements,
-                [](const std::string& statement) { return statement.starts_with("billing "); });
-  return lease;
-}
-
 bool poolPermits(const Pool& pool, const PacketContext& context, bool bootp) {
   if (bootp && !pool.dynamicBootp) return false;
   bool anyAllow = false;
@@ -926,7 +912,7 @@ void Engine::releaseOtherLeases(const Client& client, net::Ipv4Address keep, boo
     if (lease.address == keep || lease.state != BindingState::Active) continue;
     if (!released.insert(lease.address).second) continue;
     billing_.unbill(lease.address);
-    outcome.commits.push_back(releasedCopy(lease, now));
+    outcome.commits.push_back(leases::releasedAt(lease, now));
   }
 }
 

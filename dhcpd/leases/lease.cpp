@@ -53,4 +53,17 @@ std::optional<std::uint8_t> parseHardwareType(std::string_view name) {
   return std::nullopt;
 }
 
+Lease releasedAt(Lease lease, Time now) {
+  lease.state = BindingState::Free;
+  lease.nextState.reset();
+  lease.rewindState.reset();
+  lease.ends = now;
+  lease.tstp = now;
+  lease.variables.clear();
+  lease.clientHostname.reset();
+  std::erase_if(lease.extraStatements,
+                [](const std::string& statement) { return statement.starts_with("billing "); });
+  return lease;
+}
+
 }  // namespace snowboot::dhcpd::leases

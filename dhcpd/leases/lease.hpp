@@ -86,6 +86,10 @@ struct Lease {
   friend bool operator==(const Lease&, const Lease&) = default;
 };
 
+// What ISC 4.4 writes for a DHCPRELEASE (release_lease): the client's identity stays; its
+// variables, hostname and class billing go (see tests/fixtures/leases/isc-dhclient.leases).
+Lease releasedAt(Lease lease, Time now);
+
 // `host NAME { ... }` written by OMAPI: kept as its source text, replayed on rewrite.
 struct HostRecord {
   std::string name;

@@ -253,17 +253,7 @@ void MemoryLeaseStore::commit(const Lease& lease, CommitDone done) {
 std::optional<Lease> MemoryLeaseStore::releasedLease(net::Ipv4Address address, Time now) const {
   auto it = leases_.find(address.value());
   if (it == leases_.end()) return std::nullopt;
-  Lease lease = it->second;
-  // What ISC 4.4 writes for a DHCPRELEASE: the client's identity stays, its variables and
-  // hostname go (see tests/fixtures/leases/isc-dhclient.leases).
-  lease.state = BindingState::Free;
-  lease.nextState.reset();
-  lease.rewindState.reset();
-  lease.ends = now;
-  lease.tstp = now;
-  lease.variables.clear();
-  lease.clientHostname.reset();
-  return lease;
+  return releasedAt(it->second, now);
 }
 
 void MemoryLeaseStore::release(net::Ipv4Address address, Time now, CommitDone done) {

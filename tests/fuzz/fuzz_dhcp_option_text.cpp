@@ -46,7 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
   while (!rest.empty()) {
     auto end = rest.find('\n');
-    fields.push_back(OptionField{std::string(rest.substr(0, end)), true});
+    // A field views its text, as the parser's fields view the source: `rest` outlives them.
+    fields.push_back(OptionField{rest.substr(0, end), true});
     rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
   }
   auto compressed = encodeOption("Dc", fields);
