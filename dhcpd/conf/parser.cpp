@@ -723,8 +723,7 @@ void Parser::parseSubnet(Scope scope, std::vector<Statement>& out) {
   }
   next();
   if (!parseAddress(mask, maskAt, "a netmask (an IPv4 address)")) return skipToSemi();
-  subnet.args = keepArgs({network, mask});
-  subnet.argLocations = keepLocations({networkAt, maskAt});
+  setArgs(subnet, {network, mask}, {networkAt, maskAt});
   if (!expectPunct('{')) return skipToSemi();
   parseBlock(Scope::Subnet, subnet.body);
   out.push_back(std::move(subnet));
@@ -758,8 +757,7 @@ void Parser::parseRange(Scope scope, std::vector<Statement>& out) {
   if (peek().kind == TokenKind::DottedQuad) {
     if (!parseAddress(high, highAt, "an IPv4 address")) return skipToSemi();
   }
-  range.args = keepArgs({low, high});
-  range.argLocations = keepLocations({lowAt, highAt});
+  setArgs(range, {low, high}, {lowAt, highAt});
   if (!expectSemi()) return skipToSemi();
   out.push_back(std::move(range));
 }
@@ -807,8 +805,7 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
           "each byte is one or two hex digits, at most 16 bytes");
     return skipToSemi();
   }
-  statement.args = keepArgs({hardwareType, text});
-  statement.argLocations = keepLocations({addressToken.location});
+  setArgs(statement, {hardwareType, text}, {addressToken.location});
   if (!expectSemi()) return skipToSemi();
   if (scope != Scope::Host) {
     error(keyword.location, "hardware address parameter not allowed here",
@@ -846,8 +843,7 @@ void Parser::parseFixedAddress(Scope scope, std::vector<Statement>& out) {
     }
     if (!acceptPunct(',')) break;
   }
-  statement.args = keepArgs(args);
-  statement.argLocations = keepLocations(locations);
+  setArgs(statement, args, locations);
   if (!expectSemi()) return skipToSemi();
   if (scope != Scope::Host) {
     error(keyword.location, "fixed-address parameter not allowed here",
