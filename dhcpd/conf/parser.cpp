@@ -34,12 +34,11 @@ constexpr std::string_view kV6Keywords[] = {"subnet6", "range6", "prefix6", "poo
 const Token& Parser::fill(std::size_t n) {
   Source& source = *sources_.back();
   while (source.count <= n) {
-    auto token = source.lexer->next();
-    if (token) {
-      source.ahead[(source.first + source.count) % Source::kLookahead] = *token;
+    // Lexed straight into the ring; a failed slot is simply not counted.
+    if (source.lexer->next(source.ahead[(source.first + source.count) % Source::kLookahead])) {
       ++source.count;
     } else {
-      const LexError& e = token.error();
+      const LexError& e = source.lexer->error();
       error(e.location, e.message());
     }
   }
