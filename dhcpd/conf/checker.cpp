@@ -37,6 +37,8 @@ class Checker {
   explicit Checker(ParseResult& result) : result_(result) {}
 
   void run() {
+    // Most hosts are top-level statements: room for as many spares the table's regrowing.
+    hosts_.reserve(result_.config.statements.size());
     walk(result_.config.statements, nullptr, nullptr);
     checkOverlappingRanges();
   }

@@ -238,11 +238,17 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     skipToSemi();
   };
 
-  // The statements that fill big files come first (hosts: option, hardware, fixed-address;
-  // parameters by hash); no server parameter shares a name with a keyword below.
+  // The statements that fill big files come first (host, and in hosts option, hardware,
+  // fixed-address; parameters by hash); no server parameter shares a name with a keyword below.
   if (keyword == "option") return parseOption(scope, out, "option");
   if (keyword == "hardware") return parseHardware(scope, out);
   if (keyword == "fixed-address") return parseFixedAddress(scope, out);
+  if (keyword == "host") {
+    if (scope == Scope::Host || scope == Scope::Class || !declarations) {
+      return notHere("host declarations");
+    }
+    return parseHost(scope, out);
+  }
   if (const auto* parameter = findServerParameter(keyword)) {
     return parseParameter(scope, *parameter, out);
   }
@@ -322,12 +328,6 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
   if (keyword == "include") {
     if (!declarations) return notHere("include");
     return parseInclude(scope, out);
-  }
-  if (keyword == "host") {
-    if (scope == Scope::Host || scope == Scope::Class || !declarations) {
-      return notHere("host declarations");
-    }
-    return parseHost(scope, out);
   }
   if (keyword == "group") {
     if (scope == Scope::Host || scope == Scope::Class || !declarations) {
