@@ -5,8 +5,8 @@
 // A 50,000-host file holds 200,000 statements, so a Statement is small (128 bytes): its strings
 // are Texts, views into the source or into the parse's arena, both owned by the ParseResult
 // (which must outlive every use of the tree); its arguments are a span in that arena, with their
-// locations stored right after them; what only
-// conditionals and expressions need sits apart, allocated for the statements that have it.
+// locations stored right after them; what only conditionals and expressions need sits apart,
+// allocated for the statements that have it.
 
 #include <compare>
 #include <cstdint>
