@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -10,8 +11,11 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <memory>
@@ -73,6 +77,32 @@ std::expected<std::string, std::string> readFile(const std::string& path) {
   }
 }
 
+// A big configuration becomes a tree in malloc's heap of about eight times its size (host bodies,
+// the arena, the checker's tables), faulted in 4 KiB at a time: 12,000 page faults were a third
+// of `dhcpd -t`'s time on 50,000 hosts. So before parsing one, grow the heap once by enough and
+// ask for huge pages over the new part; the kernel then faults it in 2 MiB at a time. Pages of
+// the reservation never touched cost nothing. Hints only: nothing depends on them taking effect.
+void reserveHeapFor(std::size_t sourceSize) {
+  constexpr std::size_t kHuge = 2 * 1024 * 1024;
+  constexpr std::size_t kMaxPad = std::size_t{1} << 28;  // mallopt takes an int
+  if (sourceSize < 2 * kHuge) return;  // a few hundred faults: not worth a bigger heap
+  const std::size_t pad = std::min(sourceSize * 10, kMaxPad);
+  // Allocations up to 32 MiB stay in the heap (the root statement list, the checker's buckets)
+  // and what is freed while parsing is not handed back, so the reservation is used in place.
+  ::mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  // One allocation bigger than the free top of the heap makes malloc extend it by `pad`.
+  const std::size_t top = std::min(::mallinfo2().keepcost, kMaxPad);
+  ::mallopt(M_TRIM_THRESHOLD, static_cast<int>(2 * pad + top));
+  ::mallopt(M_TOP_PAD, static_cast<int>(pad));
+  void* probe = std::malloc(top + 4096);
+  if (probe == nullptr) return;
+  auto begin = (reinterpret_cast<std::uintptr_t>(probe) + 4095) & ~std::uintptr_t{4095};
+  std::free(probe);
+  ::mallopt(M_TOP_PAD, 128 * 1024);  // later growth as usual
+  auto end = reinterpret_cast<std::uintptr_t>(::sbrk(0));
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
 void banner(const CommandLine& line) {
   if (!line.quiet) std::cerr << "snowboot dhcpd " << snowboot::kVersion << " (ISC dhcpd 4.4 compatible)\n";
 }
@@ -84,6 +114,7 @@ std::unique_ptr<conf::ParseResult> loadConfig(const CommandLine& line) {
     std::cerr << "Can't open " << line.configFile << ": " << source.error() << "\n";
     return nullptr;
   }
+  reserveHeapFor(source->size());
   auto result = std::make_unique<conf::ParseResult>(
       conf::parseConfig(std::move(*source), line.configFile, readFile));
   conf::checkConfig(*result);

@@ -2,14 +2,16 @@
 // dhcpd.conf as a syntax tree: what the parser produces and the checker and the engine read.
 // Every node keeps its Location for messages.
 //
-// A 50,000-host file holds 200,000 statements, so a Statement is small (144 bytes): its strings
+// A 50,000-host file holds 200,000 statements, so a Statement is small (128 bytes): its strings
 // are Texts, views into the source or into the parse's arena, both owned by the ParseResult
-// (which must outlive every use of the tree); its arguments are spans in that arena; what only
-// conditionals and expressions need sits apart, allocated for the statements that have it.
+// (which must outlive every use of the tree); its arguments are a span in that arena, with their
+// locations stored right after them; what only conditionals and expressions need sits apart,
+// allocated for the statements that have it.
 
 #include <compare>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <ostream>
 #include <span>
 #include <string>
@@ -101,7 +103,7 @@ struct Expression {
 enum class Scope { Root, SharedNetwork, Subnet, Pool, Group, Host, Class, Conditional };
 
 struct Statement {
-  enum class Kind {
+  enum class Kind : std::uint8_t {
     // Declarations: body holds their statements.
     SharedNetwork,  // name
     Subnet,         // args: network, netmask
@@ -146,15 +148,23 @@ struct Statement {
   Kind kind = Kind::Parameter;
   bool flag = false;
   bool hasElse = false;
+  std::uint32_t argLocationCount = 0;  // Locations stored after `args` (the parser sets both)
   Location location;
   std::int64_t number = 0;
   Text name;
   Text text;
   Text value;                       // Option: the encoded bytes
   std::span<Text> args;             // in the ParseResult's arena
-  std::span<Location> argLocations;  // likewise
   std::vector<Statement> body;
   std::unique_ptr<Detail> detail;  // made by the parser when a statement has one
+
+  // Where the arguments were written, as the parser recorded them (fewer than args when only
+  // some have their own: a hardware statement records its address).
+  std::span<const Location> argLocations() const {
+    if (argLocationCount == 0) return {};
+    const char* after = reinterpret_cast<const char*>(args.data() + args.size());
+    return {std::launder(reinterpret_cast<const Location*>(after)), argLocationCount};
+  }
 
   const std::vector<Expression>& exprs() const { return detail ? detail->exprs : kNoExprs; }
   const std::vector<Statement>& elseBody() const { return detail ? detail->elseBody : kNoBody; }

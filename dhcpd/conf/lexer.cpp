@@ -128,7 +128,7 @@ Location Lexer::here() const {
                   static_cast<std::uint32_t>(pos_)};
 }
 
-std::expected<Token, LexError> Lexer::readString(Token token) {
+bool Lexer::readString(Token& token) {
   advance();  // the opening quote
   const std::size_t start = pos_;
   // Most strings hold no escape: their value is a view of the source, like their text.
@@ -145,18 +145,16 @@ std::expected<Token, LexError> Lexer::readString(Token token) {
     token.text = token.value = source_.substr(start, end - start);
     advance();  // the closing quote
     if (token.text.size() > kMaxTokenLength) {
-      return std::unexpected(LexError{LexErrorCode::TokenTooLong, token.location, ""});
+      return fail(LexErrorCode::TokenTooLong, token.location);
     }
-    return token;
+    return true;
   }
   std::string& value = decodedSlot();
-  std::expected<Token, LexError> failure;
+  Location failedAt;
   bool failed = false;
   while (true) {
     int c = peekChar();
-    if (c < 0) {
-      return std::unexpected(LexError{LexErrorCode::UnterminatedString, token.location, ""});
-    }
+    if (c < 0) return fail(LexErrorCode::UnterminatedString, token.location);
     if (c == '"') break;
     if (c != '\\') {
       value.push_back(static_cast<char>(c));
@@ -193,8 +191,7 @@ std::expected<Token, LexError> Lexer::readString(Token token) {
         }
         if (digits == 0 && !failed) {
           failed = true;
-          failure = std::unexpected(
-              LexError{LexErrorCode::InvalidEscape, escapeAt, "\\x needs a hex digit"});
+          failedAt = escapeAt;
         }
         value.push_back(static_cast<char>(hex));
         break;
@@ -205,11 +202,11 @@ std::expected<Token, LexError> Lexer::readString(Token token) {
   token.text = source_.substr(start, pos_ - start);
   token.value = value;
   advance();  // the closing quote
-  if (failed) return failure;
+  if (failed) return fail(LexErrorCode::InvalidEscape, failedAt, "\\x needs a hex digit");
   if (token.text.size() > kMaxTokenLength) {
-    return std::unexpected(LexError{LexErrorCode::TokenTooLong, token.location, ""});
+    return fail(LexErrorCode::TokenTooLong, token.location);
   }
-  return token;
+  return true;
 }
 
 namespace {
@@ -250,7 +247,7 @@ Atom scanAtomAt(std::string_view source, std::size_t pos) {
 
 }  // namespace
 
-std::expected<Token, LexError> Lexer::next() {
+bool Lexer::next(Token& token) {
   // White space and comments, with the position kept in registers. The column is not counted
   // byte by byte: it is the distance from the start of the line.
   bool space = false;
@@ -279,17 +276,17 @@ std::expected<Token, LexError> Lexer::next() {
     line_ = line;
     lineStart_ = lineStart;
   }
-  Token token;
   token.location = here();
   token.spaceBefore = space || pos_ == 0;
   int c = peekChar();
   if (c < 0) {
     token.kind = TokenKind::End;
-    return token;
+    token.text = token.value = {};
+    return true;
   }
   if (c == '"') {
     token.kind = TokenKind::String;
-    return readString(std::move(token));
+    return readString(token);
   }
   if (classOf(static_cast<char>(c)) & kAtom) {
     // Atoms never hold a newline, so only the column moves.
@@ -300,7 +297,7 @@ std::expected<Token, LexError> Lexer::next() {
       pos_ = end;
       token.kind = TokenKind::Punct;
       token.text = token.value = source_.substr(start, 1);
-      return token;
+      return true;
     }
     // Glue touching pieces: atom(.atom)* or hexatom(:hexatom)+.
     const bool digits = first.all & kDigit;
@@ -339,18 +336,17 @@ std::expected<Token, LexError> Lexer::next() {
     pos_ = end;
     token.text = token.value = source_.substr(start, end - start);
     if (token.text.size() > kMaxTokenLength) {
-      return std::unexpected(LexError{LexErrorCode::TokenTooLong, token.location, ""});
+      return fail(LexErrorCode::TokenTooLong, token.location);
     }
-    return token;
+    return true;
   }
   advance();
   if (c < 0x20 || c >= 0x7f) {
-    return std::unexpected(LexError{LexErrorCode::UnexpectedCharacter, token.location,
-                                    fmt::format("0x{:02x}", c)});
+    return fail(LexErrorCode::UnexpectedCharacter, token.location, fmt::format("0x{:02x}", c));
   }
   token.kind = TokenKind::Punct;
   token.text = token.value = source_.substr(pos_ - 1, 1);
-  return token;
+  return true;
 }
 
 std::string_view Lexer::lineText(std::uint32_t line) const {

@@ -106,7 +106,15 @@ class Lexer {
   Lexer(std::string_view source, std::string_view fileName);
 
   // The next token; End forever at the end. After an error the lexer has skipped the bad part.
-  std::expected<Token, LexError> next();
+  std::expected<Token, LexError> next() {
+    Token token;
+    if (next(token)) return token;
+    return std::unexpected(error_);
+  }
+  // The same, written into `token` (a parser's lookahead slot, without a copy); false on an
+  // error, which error() then describes.
+  bool next(Token& token);
+  const LexError& error() const { return error_; }
 
   std::string_view source() const { return source_; }
   std::uint32_t file() const { return file_; }
@@ -117,7 +125,11 @@ class Lexer {
   int peekChar(std::size_t ahead = 0) const;
   void advance();
   Location here() const;
-  std::expected<Token, LexError> readString(Token token);
+  bool readString(Token& token);
+  bool fail(LexErrorCode code, const Location& at, std::string detail = {}) {
+    error_ = LexError{code, at, std::move(detail)};
+    return false;
+  }
   std::string& decodedSlot();
 
   std::string_view source_;
@@ -125,6 +137,7 @@ class Lexer {
   // On the heap so that moving the lexer leaves token views intact; made on the first escape.
   std::unique_ptr<std::array<std::string, kDecodedKept>> decoded_;
   std::size_t nextDecoded_ = 0;
+  LexError error_{LexErrorCode::UnexpectedCharacter, {}, {}};
   std::size_t pos_ = 0;
   std::uint32_t line_ = 1;
   std::size_t lineStart_ = 0;  // offset of the current line's first byte

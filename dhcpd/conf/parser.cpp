@@ -34,12 +34,11 @@ constexpr std::string_view kV6Keywords[] = {"subnet6", "range6", "prefix6", "poo
 const Token& Parser::fill(std::size_t n) {
   Source& source = *sources_.back();
   while (source.count <= n) {
-    auto token = source.lexer->next();
-    if (token) {
-      source.ahead[(source.first + source.count) % Source::kLookahead] = *token;
+    // Lexed straight into the ring; a failed slot is simply not counted.
+    if (source.lexer->next(source.ahead[(source.first + source.count) % Source::kLookahead])) {
       ++source.count;
     } else {
-      const LexError& e = token.error();
+      const LexError& e = source.lexer->error();
       error(e.location, e.message());
     }
   }
@@ -139,6 +138,10 @@ void Parser::openSource(std::string text, std::string_view fileName) {
 }
 
 void Parser::parseFile(std::string source, std::string fileName) {
+  // A root statement takes 100 bytes of source or more (a host declaration about 120): room
+  // for one per 64 bytes spares regrowing and moving a list of megabytes, and the part never
+  // used is never touched, so it costs no memory.
+  result_.config.statements.reserve(source.size() / 64);
   openSource(std::move(source), fileName);
   result_.config.path = fileName;
   parseStatements(Scope::Root, result_.config.statements);
@@ -235,11 +238,17 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
     skipToSemi();
   };
 
-  // The statements that fill big files come first (hosts: option, hardware, fixed-address;
-  // parameters by hash); no server parameter shares a name with a keyword below.
+  // The statements that fill big files come first (host, and in hosts option, hardware,
+  // fixed-address; parameters by hash); no server parameter shares a name with a keyword below.
   if (keyword == "option") return parseOption(scope, out, "option");
   if (keyword == "hardware") return parseHardware(scope, out);
   if (keyword == "fixed-address") return parseFixedAddress(scope, out);
+  if (keyword == "host") {
+    if (scope == Scope::Host || scope == Scope::Class || !declarations) {
+      return notHere("host declarations");
+    }
+    return parseHost(scope, out);
+  }
   if (const auto* parameter = findServerParameter(keyword)) {
     return parseParameter(scope, *parameter, out);
   }
@@ -319,12 +328,6 @@ void Parser::parseStatement(Scope scope, std::vector<Statement>& out) {
   if (keyword == "include") {
     if (!declarations) return notHere("include");
     return parseInclude(scope, out);
-  }
-  if (keyword == "host") {
-    if (scope == Scope::Host || scope == Scope::Class || !declarations) {
-      return notHere("host declarations");
-    }
-    return parseHost(scope, out);
   }
   if (keyword == "group") {
     if (scope == Scope::Host || scope == Scope::Class || !declarations) {
@@ -719,8 +722,7 @@ void Parser::parseSubnet(Scope scope, std::vector<Statement>& out) {
   }
   next();
   if (!parseAddress(mask, maskAt, "a netmask (an IPv4 address)")) return skipToSemi();
-  subnet.args = keepArgs({network, mask});
-  subnet.argLocations = keepLocations({networkAt, maskAt});
+  setArgs(subnet, {network, mask}, {networkAt, maskAt});
   if (!expectPunct('{')) return skipToSemi();
   parseBlock(Scope::Subnet, subnet.body);
   out.push_back(std::move(subnet));
@@ -754,8 +756,7 @@ void Parser::parseRange(Scope scope, std::vector<Statement>& out) {
   if (peek().kind == TokenKind::DottedQuad) {
     if (!parseAddress(high, highAt, "an IPv4 address")) return skipToSemi();
   }
-  range.args = keepArgs({low, high});
-  range.argLocations = keepLocations({lowAt, highAt});
+  setArgs(range, {low, high}, {lowAt, highAt});
   if (!expectSemi()) return skipToSemi();
   out.push_back(std::move(range));
 }
@@ -803,8 +804,7 @@ void Parser::parseHardware(Scope scope, std::vector<Statement>& out) {
           "each byte is one or two hex digits, at most 16 bytes");
     return skipToSemi();
   }
-  statement.args = keepArgs({hardwareType, text});
-  statement.argLocations = keepLocations({addressToken.location});
+  setArgs(statement, {hardwareType, text}, {addressToken.location});
   if (!expectSemi()) return skipToSemi();
   if (scope != Scope::Host) {
     error(keyword.location, "hardware address parameter not allowed here",
@@ -842,8 +842,7 @@ void Parser::parseFixedAddress(Scope scope, std::vector<Statement>& out) {
     }
     if (!acceptPunct(',')) break;
   }
-  statement.args = keepArgs(args);
-  statement.argLocations = keepLocations(locations);
+  setArgs(statement, args, locations);
   if (!expectSemi()) return skipToSemi();
   if (scope != Scope::Host) {
     error(keyword.location, "fixed-address parameter not allowed here",

@@ -39,13 +39,6 @@ struct ParseResult {
 
   // Copies `text` into the arena (unless it is empty).
   Text keep(std::string_view text);
-  template <class T>
-  std::span<T> keepSpan(std::span<const T> items) {
-    if (items.empty()) return {};
-    T* out = static_cast<T*>(arena->allocate(items.size() * sizeof(T), alignof(T)));
-    std::copy(items.begin(), items.end(), out);
-    return {out, items.size()};
-  }
 
   // The text of the line `at` points into, for echoing under a message.
   std::string lineText(const Location& at) const;

@@ -80,14 +80,13 @@ class Parser {
   // copies in the ParseResult's arena.
   Text keep(std::string_view text);
   Text keep(Text text) { return text; }
-  std::span<Text> keepArgs(std::initializer_list<std::string_view> args);
-  std::span<Text> keepArgs(const std::vector<std::string_view>& args);
-  std::span<Location> keepLocations(std::initializer_list<Location> locations) {
-    return result_.keepSpan(std::span<const Location>(locations.begin(), locations.size()));
-  }
-  std::span<Location> keepLocations(const std::vector<Location>& locations) {
-    return result_.keepSpan(std::span<const Location>(locations));
-  }
+  // A statement's arguments and their locations, in one block of the arena.
+  void setArgs(Statement& statement, std::initializer_list<std::string_view> args,
+               std::initializer_list<Location> locations = {});
+  void setArgs(Statement& statement, const std::vector<std::string_view>& args,
+               const std::vector<Location>& locations);
+  void storeArgs(Statement& statement, std::span<const Text> args,
+                 std::span<const Location> locations);
   // One more argument (rare statements; the frequent ones set their arguments at once).
   void addArg(Statement& statement, std::string_view text);
   // "space.name", kept once however many statements name it (every host's host-name option).

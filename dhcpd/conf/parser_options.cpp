@@ -330,8 +330,7 @@ void Parser::parseOptionValue(Statement& statement, std::string_view format) {
   auto& args = scratch_.args;
   args.clear();
   for (const auto& field : fields) args.push_back(field.text);
-  statement.args = keepArgs(args);
-  statement.argLocations = keepLocations(locations);
+  setArgs(statement, args, locations);
   statement.value = result_.keep(
       std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
@@ -614,7 +613,7 @@ void Parser::parseParameter(Scope scope, const ServerParameter& parameter,
     case ServerParameter::Treatment::IgnoreOmapi:
       if (parameter.name == "omapi-key" && !statement.args.empty() &&
           !keys_.contains(statement.args[0])) {
-        error(statement.argLocations.empty() ? word.location : statement.argLocations[0],
+        error(statement.argLocations().empty() ? word.location : statement.argLocations()[0],
               fmt::format("OMAPI key {} is not declared", statement.args[0]),
               "declare it with `key NAME { algorithm ...; secret ...; }` first");
         return;

@@ -273,7 +273,7 @@ void Parser::parsePoolPermit(std::vector<Statement>& out) {
             "declare the class before the pool that names it");
       return skipToSemi();
     }
-    statement.args = keepArgs({"members", name.value});
+    setArgs(statement, {"members", name.value});
     needClients = false;
   } else if (key.is("after")) {
     // `after DATE`: parsed, kept; the engine compares it with the time it is given.

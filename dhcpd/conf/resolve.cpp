@@ -17,7 +17,7 @@ class Resolver {
       if (s.kind == Statement::Kind::FixedAddress ||
           (s.kind == Statement::Kind::Parameter && s.name == "next-server")) {
         for (std::size_t i = 0; i < s.args.size(); ++i) {
-          Location at = i < s.argLocations.size() ? s.argLocations[i] : s.location;
+          Location at = i < s.argLocations().size() ? s.argLocations()[i] : s.location;
           resolve(s.args[i], at);
         }
       }
