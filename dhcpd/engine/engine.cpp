@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "dhcpd/engine/option_bytes.hpp"
+#include "dhcpd/engine/reply_builder.hpp"
+
 namespace snowboot::dhcpd::engine {
 
 namespace {
@@ -13,26 +16,11 @@ using dhcp::MessageType;
 using leases::BindingState;
 using leases::Lease;
 
-std::vector<std::uint8_t> addressBytes(net::Ipv4Address address) {
-  auto octets = address.octets();
-  return {octets.begin(), octets.end()};
-}
-
-std::vector<std::uint8_t> numberBytes(std::uint32_t value) {
-  return {static_cast<std::uint8_t>(value >> 24), static_cast<std::uint8_t>(value >> 16),
-          static_cast<std::uint8_t>(value >> 8), static_cast<std::uint8_t>(value)};
-}
-
 std::optional<net::Ipv4Address> optionAddress(const dhcp::Message& message, std::uint8_t code) {
   const auto* option = message.options.find(code);
   if (!option || option->data.size() != 4) return std::nullopt;
   const auto& d = option->data;
   return net::Ipv4Address(d[0], d[1], d[2], d[3]);
-}
-
-std::optional<std::uint32_t> optionNumberOf(const std::vector<std::uint8_t>& d) {
-  if (d.size() != 4) return std::nullopt;
-  return std::uint32_t{d[0]} << 24 | std::uint32_t{d[1]} << 16 | std::uint32_t{d[2]} << 8 | d[3];
 }
 
 std::optional<std::uint32_t> optionNumber(const dhcp::Message& message, std::uint8_t code) {
@@ -102,11 +90,6 @@ struct Engine::Client {
 
 namespace {
 
-bool isOn(const Effective& effective, const std::string& name) {
-  auto value = effective.text(name);
-  return value && (*value == "on" || *value == "true");
-}
-
 // `deny KEY;` / `ignore KEY;` in scope (booting, unknown-clients, bootp): not served.
 bool denied(const Effective& effective, const std::string& key) {
   auto found = effective.permits.find(key);
@@ -139,15 +122,6 @@ Effective resolveScopes(const ConfigModel& config, const ScopeChain& chain, cons
   }
   addHostName(effective, host);
   return effective;
-}
-
-// The server identifier a scope sends: `option dhcp-server-identifier` when set, else the
-// receiving interface's address (ISC's get_server_source_address).
-net::Ipv4Address serverIdentifier(const Effective& effective, net::Ipv4Address interface) {
-  auto configured = effective.options.find(dhcp::option::kServerIdentifier);
-  if (configured == effective.options.end() || configured->second.size() != 4) return interface;
-  const auto& d = configured->second;
-  return net::Ipv4Address(d[0], d[1], d[2], d[3]);
 }
 
 // `get-lease-hostnames on;`: option 12 is the address's DNS name unless a host name is already
@@ -267,13 +241,6 @@ Outcome Engine::handle(const dhcp::Message& request, const Arrival& arrival, lea
 
 namespace {
 
-struct ReplyPlan {
-  MessageType type = MessageType::Offer;
-  net::Ipv4Address yiaddr;
-  std::optional<std::uint32_t> leaseTime;
-  const Subnet* subnet = nullptr;
-};
-
 // The host's first fixed address on the client's network: into the plan, with its scopes.
 const ScopeChain* placeFixedAddress(const ConfigModel& config, const Host* host,
                                     const std::vector<const Subnet*>& shared, ReplyPlan& plan) {
@@ -286,168 +253,6 @@ const ScopeChain* placeFixedAddress(const ConfigModel& config, const Host* host,
     }
   }
   return nullptr;
-}
-
-// A space's options as sub-options (code, length, data), with the space's field widths.
-std::vector<std::uint8_t> encapsulate(const std::map<std::uint32_t, std::vector<std::uint8_t>>& sub,
-                                      const dhcp::OptionSpace* space) {
-  int codeWidth = space ? space->codeWidth : 1;
-  int lengthWidth = space ? space->lengthWidth : 1;
-  std::vector<std::uint8_t> out;
-  auto put = [&](std::uint32_t value, int width) {
-    for (int shift = (width - 1) * 8; shift >= 0; shift -= 8) {
-      out.push_back(static_cast<std::uint8_t>(value >> shift));
-    }
-  };
-  for (const auto& [code, data] : sub) {
-    put(code, codeWidth);
-    if (lengthWidth > 0) put(static_cast<std::uint32_t>(data.size()), lengthWidth);
-    out.insert(out.end(), data.begin(), data.end());
-  }
-  return out;
-}
-
-// Options of other spaces go where dhcpd.conf says: inside the option that encapsulates their
-// space, inside option 43 for the vendor-option-space, at top level for the site-option-space.
-void placeSpaceOptions(const ConfigModel& config, const Effective& effective,
-                       std::map<std::uint8_t, std::vector<std::uint8_t>>& options) {
-  const auto& catalogue = config.source->catalogue;
-  for (const auto& [space, sub] : effective.spaceOptions) {
-    if (auto carrier = config.encapsulations.find(space); carrier != config.encapsulations.end()) {
-      if (!options.contains(carrier->second)) {
-        options[carrier->second] = encapsulate(sub, catalogue.findSpace(space));
-      }
-    }
-  }
-  if (auto vendor = effective.text("vendor-option-space")) {
-    auto sub = effective.spaceOptions.find(*vendor);
-    if (sub != effective.spaceOptions.end() && !options.contains(dhcp::option::kVendorSpecific)) {
-      options[dhcp::option::kVendorSpecific] =
-          encapsulate(sub->second, catalogue.findSpace(*vendor));
-    }
-  }
-  if (auto site = effective.text("site-option-space")) {
-    auto sub = effective.spaceOptions.find(*site);
-    if (sub != effective.spaceOptions.end()) {
-      for (const auto& [code, data] : sub->second) {
-        if (code > 0 && code < 255 && !options.contains(static_cast<std::uint8_t>(code))) {
-          options[static_cast<std::uint8_t>(code)] = data;
-        }
-      }
-    }
-  }
-}
-
-// ISC's reply: BOOTP fields copied from the request, then the options of ISC's priority list
-// (reply_options) that are in scope, the relay's agent information last; `outcome` gets the
-// reply and the room its options have.
-void buildReply(const ConfigModel& config, const dhcp::Message& request, const Arrival& arrival,
-                const Effective& effective, const ReplyPlan& plan, ReplyKind kind,
-                Outcome& outcome) {
-  const bool bootp = kind == ReplyKind::BootpFixed || kind == ReplyKind::BootpDynamic;
-  dhcp::Message reply;
-  reply.op = static_cast<std::uint8_t>(dhcp::OpCode::BootReply);
-  reply.htype = request.htype;
-  reply.hlen = request.hlen;
-  reply.hops = request.hops;
-  reply.xid = request.xid;
-  reply.secs = request.secs;
-  reply.flags = request.flags;
-  reply.ciaddr = request.ciaddr;
-  reply.yiaddr = plan.yiaddr;
-  reply.giaddr = request.giaddr;
-  reply.chaddr = request.chaddr;
-  if (auto next = effective.text("next-server")) {
-    if (auto address = net::Ipv4Address::parse(*next)) reply.siaddr = *address;
-  } else if (kind == ReplyKind::BootpFixed) {
-    reply.siaddr = arrival.serverAddress;  // bootp.c: the interface's address
-  }
-  if (auto file = effective.text("filename")) {
-    reply.file = *file;
-  } else if (kind == ReplyKind::BootpFixed) {
-    reply.file = request.file;  // bootp.c copies the request's
-  }
-  if (auto name = effective.text("server-name")) reply.sname = *name;
-  // ISC copies what fits the field, without a terminating NUL when it fills it.
-  if (reply.file.size() > dhcp::kBootFileSize) reply.file.resize(dhcp::kBootFileSize);
-  if (reply.sname.size() > dhcp::kServerNameSize) reply.sname.resize(dhcp::kServerNameSize);
-
-  auto options = effective.options;
-  placeSpaceOptions(config, effective, options);
-  if (plan.subnet && !options.contains(dhcp::option::kSubnetMask)) {
-    options[dhcp::option::kSubnetMask] = addressBytes(plan.subnet->network.netmask());
-  }
-  if (!bootp) {
-    options[dhcp::option::kMessageType] = {static_cast<std::uint8_t>(plan.type)};
-    options[dhcp::option::kServerIdentifier] =
-        addressBytes(serverIdentifier(effective, arrival.serverAddress));
-  }
-  if (plan.leaseTime) {
-    options[dhcp::option::kLeaseTime] = numberBytes(*plan.leaseTime);
-    // ack_lease drops a configured rebinding time not below the lease time, then a renewal
-    // time not below what is left.
-    std::uint32_t limit = *plan.leaseTime;
-    if (auto rebind = options.find(dhcp::option::kRebindingTime); rebind != options.end()) {
-      auto value = optionNumberOf(rebind->second);
-      if (value && *value >= limit) {
-        options.erase(rebind);
-      } else if (value) {
-        limit = *value;
-      }
-    }
-    if (auto renew = options.find(dhcp::option::kRenewalTime); renew != options.end()) {
-      auto value = optionNumberOf(renew->second);
-      if (value && *value >= limit) options.erase(renew);
-    }
-  } else if (kind == ReplyKind::Inform) {
-    // RFC 2131 3.4: no time options in an answer to an INFORM.
-    options.erase(dhcp::option::kLeaseTime);
-    options.erase(dhcp::option::kRenewalTime);
-    options.erase(dhcp::option::kRebindingTime);
-  }
-  // A dhcp-parameter-request-list set in dhcpd.conf replaces the client's (ISC; pxelinux
-  // configs append 208-211 to it so those options are sent).
-  std::optional<std::vector<std::uint8_t>> asked;
-  if (auto configured = options.find(dhcp::option::kParameterRequestList);
-      configured != options.end()) {
-    asked = configured->second;
-  } else if (const auto* list = request.options.find(dhcp::option::kParameterRequestList)) {
-    asked = list->data;
-  }
-  // The list is not sent back (ISC would only if a list asked for 55); ISC leaves out options
-  // without data.
-  options.erase(dhcp::option::kParameterRequestList);
-  std::erase_if(options, [](const auto& entry) { return entry.second.empty(); });
-  const auto priority =
-      priorityList(kind, request.messageType(), asked, effective.optionOrder, options);
-  for (auto code : priority) {
-    if (auto found = options.find(code); found != options.end()) {
-      reply.options.set(code, found->second);
-    }
-  }
-  auto limits = replyLimits(kind, request, arrival.requestSize, options);
-  if (kind == ReplyKind::BootpFixed && !request.hasMagicCookie &&
-      !isOn(effective, "always-reply-rfc1048")) {
-    // bootp.c: a client from before RFC 1048 gets its own vendor area back (ours holds no
-    // options: the decoder keeps none without a cookie), at the request's size.
-    reply.options = {};
-    reply.hasMagicCookie = false;
-    limits.minimumSize = std::max(limits.minimumSize, arrival.requestSize);
-    outcome.reply = std::move(reply);
-    outcome.limits = limits;
-    outcome.destination = replyDestination(request, *outcome.reply);
-    return;
-  }
-  limits.lastIsFinal = !priority.empty() && reply.options.contains(priority.back());
-  // RFC 3046: a relay's agent information goes back to it unchanged, last, as ISC echoes it.
-  if (!request.giaddr.isAny()) {
-    if (const auto* agent = request.options.find(dhcp::option::kRelayAgentInformation)) {
-      reply.options.set(agent->code, agent->data);
-    }
-  }
-  outcome.reply = std::move(reply);
-  outcome.limits = limits;
-  outcome.destination = replyDestination(request, *outcome.reply);
 }
 
 Lease makeLease(net::Ipv4Address address, const leases::HardwareAddress& hardware,

@@ -349,4 +349,18 @@ void executeIn(const std::vector<Statement>& statements, const PacketContext& co
 
 }  // namespace
 
+bool isOn(const Effective& effective, const std::string& name) {
+  auto value = effective.text(name);
+  return value && (*value == "on" || *value == "true");
+}
+
+// The server identifier a scope sends: `option dhcp-server-identifier` when set, else the
+// receiving interface's address (ISC's get_server_source_address).
+net::Ipv4Address serverIdentifier(const Effective& effective, net::Ipv4Address interface) {
+  auto configured = effective.options.find(dhcp::option::kServerIdentifier);
+  if (configured == effective.options.end() || configured->second.size() != 4) return interface;
+  const auto& d = configured->second;
+  return net::Ipv4Address(d[0], d[1], d[2], d[3]);
+}
+
 }  // namespace snowboot::dhcpd::engine

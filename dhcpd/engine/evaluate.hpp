@@ -12,6 +12,7 @@
 
 #include "common/dhcp/message.hpp"
 #include "common/dhcp/option_catalogue.hpp"
+#include "common/net/ipv4.hpp"
 #include "dhcpd/conf/ast.hpp"
 
 namespace snowboot::dhcpd::engine {
@@ -51,6 +52,12 @@ std::optional<bool> evaluateBoolean(const conf::Expression& expression,
                                     const PacketContext& context);
 std::optional<std::string> evaluateData(const conf::Expression& expression,
                                         const PacketContext& context);
+
+// `NAME on;` or `NAME true;` in scope.
+bool isOn(const Effective& effective, const std::string& name);
+// The server identifier a scope sends: `option dhcp-server-identifier` when set, else the
+// receiving interface's address (ISC's get_server_source_address).
+net::Ipv4Address serverIdentifier(const Effective& effective, net::Ipv4Address interface);
 
 // Runs the statements (declarations inside are skipped: they are scopes of their own).
 void execute(const std::vector<conf::Statement>& statements, const PacketContext& context,
