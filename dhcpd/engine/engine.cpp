@@ -565,15 +565,8 @@ Outcome Engine::request(const Client& client, leases::Time now) {
       outcome.log.back() += fmt::format(": {} (not authoritative)", why);
       return std::move(outcome);
     }
-    dhcp::Message reply;
-    reply.op = static_cast<std::uint8_t>(dhcp::OpCode::BootReply);
-    reply.htype = request.htype;
-    reply.hlen = request.hlen;
-    reply.hops = request.hops;
-    reply.xid = request.xid;
+    dhcp::Message reply = replyHeaderFor(request);
     reply.flags = request.flags | dhcp::kBroadcastFlag;
-    reply.giaddr = request.giaddr;
-    reply.chaddr = request.chaddr;
     reply.options.set(dhcp::option::kMessageType, {static_cast<std::uint8_t>(MessageType::Nak)});
     reply.options.set(dhcp::option::kServerIdentifier, addressBytes(ourId));
     std::string text = "requested address not available";

@@ -65,22 +65,27 @@ void placeSpaceOptions(const ConfigModel& config, const Effective& effective,
 
 }  // namespace
 
-void buildReply(const ConfigModel& config, const dhcp::Message& request, const Arrival& arrival,
-                const Effective& effective, const ReplyPlan& plan, ReplyKind kind,
-                Outcome& outcome) {
-  const bool bootp = kind == ReplyKind::BootpFixed || kind == ReplyKind::BootpDynamic;
+dhcp::Message replyHeaderFor(const dhcp::Message& request) {
   dhcp::Message reply;
   reply.op = static_cast<std::uint8_t>(dhcp::OpCode::BootReply);
   reply.htype = request.htype;
   reply.hlen = request.hlen;
   reply.hops = request.hops;
   reply.xid = request.xid;
-  reply.secs = request.secs;
   reply.flags = request.flags;
-  reply.ciaddr = request.ciaddr;
-  reply.yiaddr = plan.yiaddr;
   reply.giaddr = request.giaddr;
   reply.chaddr = request.chaddr;
+  return reply;
+}
+
+void buildReply(const ConfigModel& config, const dhcp::Message& request, const Arrival& arrival,
+                const Effective& effective, const ReplyPlan& plan, ReplyKind kind,
+                Outcome& outcome) {
+  const bool bootp = kind == ReplyKind::BootpFixed || kind == ReplyKind::BootpDynamic;
+  dhcp::Message reply = replyHeaderFor(request);
+  reply.secs = request.secs;
+  reply.ciaddr = request.ciaddr;
+  reply.yiaddr = plan.yiaddr;
   if (auto next = effective.text("next-server")) {
     if (auto address = net::Ipv4Address::parse(*next)) reply.siaddr = *address;
   } else if (kind == ReplyKind::BootpFixed) {

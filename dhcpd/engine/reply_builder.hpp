@@ -22,6 +22,9 @@ struct ReplyPlan {
   const Subnet* subnet = nullptr;
 };
 
+// A BOOTREPLY carrying the request's htype, hlen, hops, xid, flags, giaddr and chaddr.
+dhcp::Message replyHeaderFor(const dhcp::Message& request);
+
 // ISC's reply: BOOTP fields copied from the request, then the options of ISC's priority list
 // (reply_options) that are in scope, the relay's agent information last; `outcome` gets the
 // reply and the room its options have.
