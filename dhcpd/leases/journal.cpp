@@ -86,6 +86,7 @@ Journal::~Journal() {
 }
 
 void Journal::append(std::string record, CommitDone done) {
+  bool wake = false;
   {
     std::unique_lock lock(mutex_);
     if (stop_) {
@@ -96,8 +97,11 @@ void Journal::append(std::string record, CommitDone done) {
     if (compacting_) tail_ += record;
     pending_ += record;
     pendingDone_.push_back(std::move(done));
+    // A writer busy or spacing its syncs takes this record with its next batch unprompted: only
+    // one waiting for work needs the (futex and context switch) wake-up.
+    wake = idle_;
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void Journal::compact(SnapshotSource source, CommitDone done) {
@@ -185,7 +189,12 @@ CommitResult Journal::switchToNew() {
 void Journal::writerLoop() {
   std::unique_lock lock(mutex_);
   for (;;) {
+    idle_ = true;
     wake_.wait(lock, [this] { return stop_ || !pending_.empty() || newReady_; });
+    idle_ = false;
+    // Records that arrive while this waits join the batch (see kSyncSpacing).
+    wake_.wait_until(lock, lastSyncStart_ + kSyncSpacing, [this] { return stop_ || newReady_; });
+    lastSyncStart_ = std::chrono::steady_clock::now();
     const bool finishCompaction = newReady_;
     if (!finishCompaction && pending_.empty()) {
       if (stop_ && !compacting_) break;
