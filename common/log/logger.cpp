@@ -4,7 +4,6 @@
 
 #include <array>
 #include <cstdio>
-#include <memory>
 
 namespace snowboot::log {
 
@@ -51,23 +50,40 @@ std::optional<int> parseSyslogFacility(std::string_view name) {
 }
 
 Sink stderrSink() {
-  return [](Level, std::string_view line) {
-    fmt::print(stderr, "{}\n", line);
+  return [](std::span<const Line> lines) {
+    std::string text;
+    for (const auto& line : lines) {
+      text += line.text;
+      text += '\n';
+    }
+    std::fwrite(text.data(), 1, text.size(), stderr);
     std::fflush(stderr);
-  };
-}
-
-Sink syslogSink(std::string ident, int facility) {
-  auto owned = std::make_shared<const std::string>(std::move(ident));
-  ::openlog(owned->c_str(), LOG_PID | LOG_NDELAY, facility);
-  return [owned, facility](Level level, std::string_view line) {
-    ::syslog(facility | syslogPriority(level), "%.*s", static_cast<int>(line.size()), line.data());
   };
 }
 
 void Logger::write(Level level, std::string_view line) const {
   if (!enabled(level)) return;
-  for (const auto& sink : sinks_) sink(level, line);
+  if (holds_ > 0) {
+    const auto start = held_.text.size();
+    held_.text += line;
+    held_.lines.push_back({level, start, held_.text.size()});
+    return;
+  }
+  const Line one{level, line};
+  for (const auto& sink : sinks_) sink(std::span(&one, 1));
+}
+
+void Logger::flush() const {
+  if (held_.lines.empty()) return;
+  std::vector<Line> lines;
+  lines.reserve(held_.lines.size());
+  const std::string_view text = held_.text;
+  for (const auto& line : held_.lines) {
+    lines.push_back({line.level, text.substr(line.start, line.end - line.start)});
+  }
+  for (const auto& sink : sinks_) sink(lines);
+  held_.text.clear();
+  held_.lines.clear();
 }
 
 }  // namespace snowboot::log

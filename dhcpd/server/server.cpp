@@ -214,6 +214,7 @@ void Server::readFrames(Served& served) {
     auto found = served_.find(name);
     if (found == served_.end()) return;
     Served& current = found->second;
+    const log::Logger::Hold hold(logger_);  // the burst's lines leave together
     auto drained = current.socket->drain([&](auto frame) { onFrame(current, frame); });
     if (!drained) logger_.error("receive on {}: {}", name, drained.error().message());
     // onFrame never removes interfaces, so `current` is still valid here.
@@ -305,13 +306,14 @@ void Server::fromJournal(std::function<void()> work) {
     journalReports_->waiting.push_back(std::move(work));
   }
   if (!first) return;
-  asio::post(io_, [reports = journalReports_, alive = alive_] {
+  asio::post(io_, [this, reports = journalReports_, alive = alive_] {
     std::vector<std::function<void()>> ready;
     {
       std::lock_guard lock(reports->mutex);
       ready.swap(reports->waiting);
     }
     if (!*alive) return;
+    const log::Logger::Hold hold(logger_);
     for (auto& report : ready) report();
   });
 }

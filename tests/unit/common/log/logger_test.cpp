@@ -13,8 +13,12 @@ using namespace snowboot::log;
 TEST_CASE("Logger sends lines at or above its threshold to every sink", "[log]") {
   std::vector<std::pair<Level, std::string>> first, second;
   Logger logger(Level::Info);
-  logger.addSink([&](Level level, std::string_view line) { first.emplace_back(level, line); });
-  logger.addSink([&](Level level, std::string_view line) { second.emplace_back(level, line); });
+  logger.addSink([&](std::span<const Line> lines) {
+    for (const auto& line : lines) first.emplace_back(line.level, line.text);
+  });
+  logger.addSink([&](std::span<const Line> lines) {
+    for (const auto& line : lines) second.emplace_back(line.level, line.text);
+  });
 
   logger.debug("hidden {}", 1);
   logger.info("DHCPDISCOVER from {} via {}", "52:54:00:12:34:56", "eth0");
@@ -28,6 +32,38 @@ TEST_CASE("Logger sends lines at or above its threshold to every sink", "[log]")
   logger.setThreshold(Level::Debug);
   logger.debug("shown");
   CHECK(first.back().second == "shown");
+}
+
+TEST_CASE("a Hold passes its lines to the sinks in one batch when the last Hold ends", "[log]") {
+  std::vector<std::vector<std::pair<Level, std::string>>> batches;
+  Logger logger(Level::Info);
+  logger.addSink([&](std::span<const Line> lines) {
+    auto& batch = batches.emplace_back();
+    for (const auto& line : lines) batch.emplace_back(line.level, line.text);
+  });
+
+  {
+    Logger::Hold outer(logger);
+    logger.info("DHCPREQUEST for {} from {}", "10.0.0.5", "52:54:00:12:34:56");
+    {
+      Logger::Hold inner(logger);
+      logger.write(Level::Warning, "written");
+      logger.debug("below the threshold");
+    }
+    CHECK(batches.empty());  // the outer Hold still keeps them
+    logger.error("{}", std::string(300, 'x'));
+  }
+  REQUIRE(batches.size() == 1);
+  CHECK(batches[0] == std::vector<std::pair<Level, std::string>>{
+                          {Level::Info, "DHCPREQUEST for 10.0.0.5 from 52:54:00:12:34:56"},
+                          {Level::Warning, "written"},
+                          {Level::Error, std::string(300, 'x')}});
+
+  logger.info("alone");
+  REQUIRE(batches.size() == 2);
+  CHECK(batches[1] == std::vector<std::pair<Level, std::string>>{{Level::Info, "alone"}});
+  { Logger::Hold empty(logger); }
+  CHECK(batches.size() == 2);  // nothing held: no call
 }
 
 TEST_CASE("levels map to syslog priorities", "[log]") {
