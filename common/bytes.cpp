@@ -4,6 +4,15 @@
 
 namespace snowboot {
 
+void appendColonHex(std::string& out, std::span<const std::uint8_t> bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i != 0) out.push_back(':');
+    out.push_back(kHex[bytes[i] >> 4]);
+    out.push_back(kHex[bytes[i] & 15]);
+  }
+}
+
 std::string_view toString(BytesErrorCode code) {
   switch (code) {
     case BytesErrorCode::Truncated: return "truncated";

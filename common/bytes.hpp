@@ -28,6 +28,10 @@ struct BytesError {
 
 std::string_view toString(BytesErrorCode code);
 
+// "52:54:00:0a:ff": lower-case hex octets joined by colons, as ISC prints hardware addresses
+// and binary identifiers (print_hw_addr). Appends to `out`: it is on every packet's log line.
+void appendColonHex(std::string& out, std::span<const std::uint8_t> bytes);
+
 template <class T>
 using BytesResult = std::expected<T, BytesError>;
 

@@ -36,8 +36,17 @@ std::array<std::uint8_t, 4> Ipv4Address::octets() const {
 }
 
 std::string Ipv4Address::toString() const {
-  auto o = octets();
-  return fmt::format("{}.{}.{}.{}", o[0], o[1], o[2], o[3]);
+  // Every log line and lease record has one or two: digits by hand, one allocation at most.
+  char text[16];
+  char* end = text;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    const unsigned octet = (value_ >> shift) & 0xff;
+    if (octet >= 100) *end++ = static_cast<char>('0' + octet / 100);
+    if (octet >= 10) *end++ = static_cast<char>('0' + octet / 10 % 10);
+    *end++ = static_cast<char>('0' + octet % 10);
+    if (shift != 0) *end++ = '.';
+  }
+  return std::string(text, end);
 }
 
 std::string Ipv4Address::toHex() const { return fmt::format("{:08X}", value_); }

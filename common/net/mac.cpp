@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include <fmt/format.h>
+#include "common/bytes.hpp"
 
 namespace snowboot::net {
 
@@ -40,8 +40,10 @@ std::optional<MacAddress> MacAddress::fromBytes(std::span<const std::uint8_t> by
 }
 
 std::string MacAddress::toString() const {
-  return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", octets_[0], octets_[1],
-                     octets_[2], octets_[3], octets_[4], octets_[5]);
+  std::string text;
+  text.reserve(17);
+  appendColonHex(text, octets_);
+  return text;
 }
 
 }  // namespace snowboot::net

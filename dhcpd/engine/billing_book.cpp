@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/bytes.hpp"
+
 namespace snowboot::dhcpd::engine {
 
 std::optional<std::string> BillingBook::billedTo(net::Ipv4Address address) const {
@@ -57,9 +59,7 @@ std::string billingStatement(std::string_view key) {
   }
   if (printable) return fmt::format("billing subclass \"{}\" \"{}\";", name, value);
   std::string hex;
-  for (char c : value) {
-    hex += fmt::format("{}{:02x}", hex.empty() ? "" : ":", static_cast<unsigned char>(c));
-  }
+  appendColonHex(hex, std::span(reinterpret_cast<const std::uint8_t*>(value.data()), value.size()));
   return fmt::format("billing subclass \"{}\" {};", name, hex);
 }
 

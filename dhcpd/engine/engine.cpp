@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "common/bytes.hpp"
+
 #include "dhcpd/engine/option_bytes.hpp"
 #include "dhcpd/engine/reply_builder.hpp"
 
@@ -31,9 +33,7 @@ std::optional<std::uint32_t> optionNumber(const dhcp::Message& message, std::uin
 // ISC's print_hw_addr: lower-case hex octets joined by colons.
 std::string hardwareText(const dhcp::Message& message) {
   std::string out;
-  for (auto byte : message.hardwareAddress()) {
-    out += fmt::format("{}{:02x}", out.empty() ? "" : ":", byte);
-  }
+  appendColonHex(out, message.hardwareAddress());
   return out;
 }
 

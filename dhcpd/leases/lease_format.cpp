@@ -1,32 +1,66 @@
 #include "dhcpd/leases/lease_format.hpp"
 
 #include <bit>
+#include <iterator>
 
 #include <fmt/format.h>
 
+#include "common/bytes.hpp"
+
 namespace snowboot::dhcpd::leases {
 
-std::string formatTime(Time time) {
-  if (time == kNever) return "never;";
+namespace {
+
+// The journal formats a record per lease on the event loop: plain appends, no format strings
+// or temporary strings, since this runs for every lease the server commits.
+void appendPadded(std::string& out, unsigned value, int width) {
+  char digits[10];
+  int count = 0;
+  do {
+    digits[count++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0 && count < 10);
+  for (int i = count; i < width; ++i) out.push_back('0');
+  while (count > 0) out.push_back(digits[--count]);
+}
+
+void appendTime(std::string& out, Time time) {
+  if (time == kNever) {
+    out += "never;";
+    return;
+  }
   const auto days = std::chrono::floor<std::chrono::days>(time);
   const std::chrono::year_month_day date{days};
   const std::chrono::hh_mm_ss clock{time - days};
-  const unsigned weekday = std::chrono::weekday{days}.c_encoding();
-  return fmt::format("{} {:04}/{:02}/{:02} {:02}:{:02}:{:02};", weekday, int{date.year()},
-                     unsigned{date.month()}, unsigned{date.day()}, clock.hours().count(),
-                     clock.minutes().count(), clock.seconds().count());
+  appendPadded(out, std::chrono::weekday{days}.c_encoding(), 1);
+  out.push_back(' ');
+  const int year = int{date.year()};
+  if (year < 0) out.push_back('-');
+  appendPadded(out, static_cast<unsigned>(year < 0 ? -year : year), 4);
+  out.push_back('/');
+  appendPadded(out, unsigned{date.month()}, 2);
+  out.push_back('/');
+  appendPadded(out, unsigned{date.day()}, 2);
+  out.push_back(' ');
+  appendPadded(out, static_cast<unsigned>(clock.hours().count()), 2);
+  out.push_back(':');
+  appendPadded(out, static_cast<unsigned>(clock.minutes().count()), 2);
+  out.push_back(':');
+  appendPadded(out, static_cast<unsigned>(clock.seconds().count()), 2);
+  out.push_back(';');
 }
 
-std::string quoteBytes(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() + 2);
+void appendQuoted(std::string& out, std::string_view bytes) {
   out.push_back('"');
   for (char c : bytes) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte == ' ') {
       out.push_back(' ');
     } else if (byte < 0x21 || byte > 0x7e) {
-      out += fmt::format("\\{:03o}", byte);
+      out.push_back('\\');
+      out.push_back(static_cast<char>('0' + (byte >> 6)));
+      out.push_back(static_cast<char>('0' + ((byte >> 3) & 7)));
+      out.push_back(static_cast<char>('0' + (byte & 7)));
     } else if (byte == '"' || byte == '\\') {
       out.push_back('\\');
       out.push_back(c);
@@ -35,15 +69,36 @@ std::string quoteBytes(std::string_view bytes) {
     }
   }
   out.push_back('"');
+}
+
+}  // namespace
+
+std::string formatTime(Time time) {
+  std::string out;
+  appendTime(out, time);
+  return out;
+}
+
+std::string quoteBytes(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() + 2);
+  appendQuoted(out, bytes);
   return out;
 }
 
 std::string formatLease(const Lease& lease) {
-  std::string out = fmt::format("lease {} {{", lease.address.toString());
+  std::string out;
+  out.reserve(320);
+  out += "lease ";
+  out += lease.address.toString();
+  out += " {";
   auto time = [&out](std::string_view name, const std::optional<Time>& value) {
     // ISC omits zero times; a loaded 0 stays absent the same way.
     if (value && value->time_since_epoch().count() != 0) {
-      out += fmt::format("\n  {} {}", name, formatTime(*value));
+      out += "\n  ";
+      out += name;
+      out.push_back(' ');
+      appendTime(out, *value);
     }
   };
   time("starts", lease.starts);
@@ -52,43 +107,55 @@ std::string formatLease(const Lease& lease) {
   time("tsfp", lease.tsfp);
   time("atsfp", lease.atsfp);
   time("cltt", lease.cltt);
-  out += fmt::format("\n  binding state {};", toString(lease.state));
+  out += "\n  binding state ";
+  out += toString(lease.state);
+  out.push_back(';');
   if (lease.nextState && *lease.nextState != lease.state) {
-    out += fmt::format("\n  next binding state {};", toString(*lease.nextState));
+    out += "\n  next binding state ";
+    out += toString(*lease.nextState);
+    out.push_back(';');
   }
   if (lease.rewindState && *lease.rewindState != lease.state) {
-    out += fmt::format("\n  rewind binding state {};", toString(*lease.rewindState));
+    out += "\n  rewind binding state ";
+    out += toString(*lease.rewindState);
+    out.push_back(';');
   }
   if (lease.reserved) out += "\n  reserved;";
   if (lease.bootp) out += "\n  dynamic-bootp;";
   if (!lease.hardware.empty()) {
     const std::string_view typeName = hardwareTypeName(lease.hardware.type);
     out += "\n  hardware ";
-    out += typeName.empty() ? fmt::format("unknown-{}", lease.hardware.type) : typeName;
-    char separator = ' ';
-    for (std::uint8_t byte : lease.hardware.address) {
-      out += fmt::format("{}{:02x}", separator, byte);
-      separator = ':';
+    if (typeName.empty()) {
+      out += "unknown-";
+      appendPadded(out, lease.hardware.type, 1);
+    } else {
+      out += typeName;
     }
-    out += ';';
+    out.push_back(' ');
+    appendColonHex(out, lease.hardware.address);
+    out.push_back(';');
   }
-  if (!lease.uid.empty()) out += fmt::format("\n  uid {};", quoteBytes(lease.uid));
+  if (!lease.uid.empty()) {
+    out += "\n  uid ";
+    appendQuoted(out, lease.uid);
+    out.push_back(';');
+  }
   for (const Variable& variable : lease.variables) {
+    out += "\n  set ";
+    out += variable.name;
+    out += " = ";
     switch (variable.kind) {
-      case Variable::Kind::Data:
-        out += fmt::format("\n  set {} = {};", variable.name, quoteBytes(variable.data));
-        break;
-      case Variable::Kind::Number:
-        out += fmt::format("\n  set {} = %{};", variable.name, variable.number);
-        break;
-      case Variable::Kind::Boolean:
-        out += fmt::format("\n  set {} = {};", variable.name, variable.number ? "true" : "false");
-        break;
+      case Variable::Kind::Data: appendQuoted(out, variable.data); break;
+      case Variable::Kind::Number: fmt::format_to(std::back_inserter(out), "%{}", variable.number); break;
+      case Variable::Kind::Boolean: out += variable.number ? "true" : "false"; break;
     }
+    out.push_back(';');
   }
   // ISC writes agent options before the hostname and on-events after; extras keep file order.
   if (lease.clientHostname) {
-    out += fmt::format("\n  client-hostname {};", quoteBytes(*lease.clientHostname));
+    out += "\n  client-hostname ";
+    appendQuoted(out, *lease.clientHostname);
+    out.push_back(';');
   }
   for (const std::string& statement : lease.extraStatements) {
     out += "\n  ";

@@ -133,3 +133,16 @@ TEST_CASE("ByteWriter and ByteReader round-trip", "[bytes]") {
   CHECK(reader.nulPaddedString(8).value() == "pxe");
   CHECK(reader.atEnd());
 }
+
+TEST_CASE("appendColonHex writes ISC's print_hw_addr form after what is there", "[bytes]") {
+  std::string out = "hardware ethernet ";
+  const std::uint8_t mac[] = {0x52, 0x54, 0x00, 0x0a, 0xb0, 0xff};
+  appendColonHex(out, mac);
+  CHECK(out == "hardware ethernet 52:54:00:0a:b0:ff");
+  std::string empty;
+  appendColonHex(empty, {});
+  CHECK(empty.empty());
+  const std::uint8_t one[] = {0x01};
+  appendColonHex(empty, one);
+  CHECK(empty == "01");
+}

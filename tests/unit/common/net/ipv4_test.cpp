@@ -20,6 +20,9 @@ TEST_CASE("Ipv4Address parses strict dotted quads", "[net]") {
 TEST_CASE("Ipv4Address formats as text and as pxelinux hex", "[net]") {
   Ipv4Address address(192, 168, 0, 200);
   CHECK(address.toString() == "192.168.0.200");
+  CHECK(Ipv4Address(0, 0, 0, 0).toString() == "0.0.0.0");
+  CHECK(Ipv4Address(255, 255, 255, 255).toString() == "255.255.255.255");
+  CHECK(Ipv4Address(10, 100, 9, 109).toString() == "10.100.9.109");
   CHECK(address.toHex() == "C0A800C8");
   CHECK(Ipv4Address(10, 0, 0, 1).toHex() == "0A000001");
   CHECK(address.octets() == std::array<std::uint8_t, 4>{192, 168, 0, 200});
