@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -99,65 +98,31 @@ daemon::SystemResult<void> UdpSocket::sendTo(std::span<const std::uint8_t> paylo
                                              net::Ipv4Address destination, std::uint16_t port,
                                              unsigned interfaceIndex,
                                              net::Ipv4Address sourceAddress) {
-  const Outgoing one{payload, destination, port, interfaceIndex, sourceAddress};
-  daemon::SystemResult<void> result;
-  sendAll(std::span(&one, 1),
-          [&](std::size_t, const daemon::SystemError& error) { result = std::unexpected(error); });
-  return result;
-}
-
-void UdpSocket::sendAll(std::span<const Outgoing> datagrams, const SendFailure& failed) {
-  constexpr std::size_t kPerCall = 64;
-  struct Slot {
-    sockaddr_in to;
-    iovec vector;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
-  };
-  std::array<Slot, kPerCall> slots;
-  std::array<mmsghdr, kPerCall> messages;
-  std::size_t done = 0;
-  while (done < datagrams.size()) {
-    const std::size_t count = std::min(datagrams.size() - done, kPerCall);
-    for (std::size_t i = 0; i < count; ++i) {
-      const Outgoing& datagram = datagrams[done + i];
-      Slot& slot = slots[i];
-      slot.to = socketAddress(datagram.destination, datagram.port);
-      slot.vector = iovec{const_cast<std::uint8_t*>(datagram.payload.data()),
-                          datagram.payload.size()};
-      msghdr& message = messages[i].msg_hdr;
-      message = msghdr{};
-      message.msg_name = &slot.to;
-      message.msg_namelen = sizeof slot.to;
-      message.msg_iov = &slot.vector;
-      message.msg_iovlen = 1;
-      if (datagram.interfaceIndex != 0 || !datagram.sourceAddress.isAny()) {
-        std::memset(slot.control, 0, sizeof slot.control);
-        message.msg_control = slot.control;
-        message.msg_controllen = sizeof slot.control;
-        cmsghdr* header = CMSG_FIRSTHDR(&message);
-        header->cmsg_level = IPPROTO_IP;
-        header->cmsg_type = IP_PKTINFO;
-        header->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
-        in_pktinfo info{};
-        info.ipi_ifindex = static_cast<int>(datagram.interfaceIndex);
-        info.ipi_spec_dst.s_addr = htonl(datagram.sourceAddress.value());
-        std::memcpy(CMSG_DATA(header), &info, sizeof info);
-      }
-    }
-    const int sent = ::sendmmsg(fd_.get(), messages.data(), static_cast<unsigned>(count), 0);
-    if (sent > 0) {
-      done += static_cast<std::size_t>(sent);
-      continue;
-    }
-    if (sent < 0 && errno == EINTR) continue;
-    // The first of this call's datagrams was refused: report it and go on with the next.
-    const int code = errno;
-    const Outgoing& refused = datagrams[done];
-    failed(done, daemon::SystemError{fmt::format("send UDP to {}:{}",
-                                                 refused.destination.toString(), refused.port),
-                                     code, {}});
-    ++done;
+  auto to = socketAddress(destination, port);
+  iovec vector{const_cast<std::uint8_t*>(payload.data()), payload.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))] = {};
+  msghdr message{};
+  message.msg_name = &to;
+  message.msg_namelen = sizeof to;
+  message.msg_iov = &vector;
+  message.msg_iovlen = 1;
+  if (interfaceIndex != 0 || !sourceAddress.isAny()) {
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    cmsghdr* header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = IPPROTO_IP;
+    header->cmsg_type = IP_PKTINFO;
+    header->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+    in_pktinfo info{};
+    info.ipi_ifindex = static_cast<int>(interfaceIndex);
+    info.ipi_spec_dst.s_addr = htonl(sourceAddress.value());
+    std::memcpy(CMSG_DATA(header), &info, sizeof info);
   }
+  if (::sendmsg(fd_.get(), &message, 0) != static_cast<ssize_t>(payload.size())) {
+    return daemon::lastSystemError(
+        fmt::format("send UDP to {}:{}", destination.toString(), port));
+  }
+  return {};
 }
 
 }  // namespace snowboot::dhcpd::io

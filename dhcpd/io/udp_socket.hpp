@@ -5,7 +5,6 @@
 // arrives here (discardIncoming); test clients use receive().
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <span>
 
@@ -40,18 +39,6 @@ class UdpSocket {
                                     net::Ipv4Address destination, std::uint16_t port,
                                     unsigned interfaceIndex = 0,
                                     net::Ipv4Address sourceAddress = net::Ipv4Address::any());
-
-  struct Outgoing {
-    std::span<const std::uint8_t> payload;
-    net::Ipv4Address destination;
-    std::uint16_t port = 0;
-    unsigned interfaceIndex = 0;                           // 0: as routed
-    net::Ipv4Address sourceAddress = net::Ipv4Address::any();  // any: the kernel's choice
-  };
-  // Each datagram, with sendmmsg: a server sending a burst of replies pays one system call.
-  // `failed` is told the index and error of each one the kernel refused; the rest still go.
-  using SendFailure = std::function<void(std::size_t index, const daemon::SystemError& error)>;
-  void sendAll(std::span<const Outgoing> datagrams, const SendFailure& failed);
 
  private:
   explicit UdpSocket(int fd) : fd_(fd) {}

@@ -214,7 +214,7 @@ void Server::readFrames(Served& served) {
     auto found = served_.find(name);
     if (found == served_.end()) return;
     Served& current = found->second;
-    const Burst burst(*this);
+    const log::Logger::Hold hold(logger_);  // the burst's lines leave together
     auto drained = current.socket->drain([&](auto frame) { onFrame(current, frame); });
     if (!drained) logger_.error("receive on {}: {}", name, drained.error().message());
     // onFrame never removes interfaces, so `current` is still valid here.
@@ -313,7 +313,7 @@ void Server::fromJournal(std::function<void()> work) {
       ready.swap(reports->waiting);
     }
     if (!*alive) return;
-    const Burst burst(*this);
+    const log::Logger::Hold hold(logger_);
     for (auto& report : ready) report();
   });
 }
@@ -384,25 +384,18 @@ void Server::send(const std::string& interface, const dhcp::EncodeLimits& limits
   auto served = served_.find(interface);
   if (served == served_.end()) return;
   const auto& choice = served->second.choice;
-  if (destination.via == engine::Destination::Via::Kernel) {
-    QueuedReply& queued = queued_.emplace_back();
-    auto encoded = dhcp::encode(reply, limits, queued.payload);
-    if (!encoded) {
-      queued_.pop_back();
-      logger_.error("reply to {} not sent: {}", reply.yiaddr.toString(),
-                    dhcp::toString(encoded.error()));
-      return;
-    }
-    queued.size = encoded->size();
-    queued.datagram = {{}, destination.address, destination.port, 0, choice.address};
-    if (burstDepth_ == 0) sendQueued();
-    return;
-  }
   std::array<std::uint8_t, 1500> payload{};
   auto encoded = dhcp::encode(reply, limits, payload);
   if (!encoded) {
     logger_.error("reply to {} not sent: {}", reply.yiaddr.toString(),
                   dhcp::toString(encoded.error()));
+    return;
+  }
+  if (destination.via == engine::Destination::Via::Kernel) {
+    auto sent = udp_->sendTo(*encoded, destination.address, destination.port, 0, choice.address);
+    if (!sent) {
+      logger_.error("send to {}: {}", destination.address.toString(), sent.error().message());
+    }
     return;
   }
   if (!choice.mac) return;
@@ -422,20 +415,6 @@ void Server::send(const std::string& interface, const dhcp::EncodeLimits& limits
   if (auto sent = served->second.socket->send(*emitted); !sent) {
     logger_.error("send on {}: {}", interface, sent.error().message());
   }
-}
-
-void Server::sendQueued() {
-  if (queued_.empty()) return;
-  std::vector<io::UdpSocket::Outgoing> datagrams;
-  datagrams.reserve(queued_.size());
-  for (auto& queued : queued_) {
-    queued.datagram.payload = std::span(queued.payload).first(queued.size);
-    datagrams.push_back(queued.datagram);
-  }
-  udp_->sendAll(datagrams, [this](std::size_t, const daemon::SystemError& error) {
-    logger_.error("{}", error.message());
-  });
-  queued_.clear();
 }
 
 void Server::watchLinks() {

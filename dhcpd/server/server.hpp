@@ -4,7 +4,6 @@
 // socket, as the engine's destination says. A reply that depends on a lease change is sent only
 // once the file store says the change is durable.
 
-#include <array>
 #include <chrono>
 #include <map>
 #include <functional>
@@ -56,31 +55,6 @@ class Server {
     std::unique_ptr<boost::asio::posix::stream_descriptor> stream;
   };
 
-  // Replies and log lines made while a Burst lives leave together when the last one ends: one
-  // sendmmsg for the replies through the UDP socket, one for the log lines. The loop opens one
-  // around each drain of a packet socket and each batch of journal reports.
-  class Burst {
-   public:
-    explicit Burst(Server& server) : server_(server), hold_(server.logger_) {
-      ++server.burstDepth_;
-    }
-    Burst(const Burst&) = delete;
-    Burst& operator=(const Burst&) = delete;
-    ~Burst() {
-      if (--server_.burstDepth_ == 0) server_.sendQueued();
-    }
-
-   private:
-    Server& server_;
-    log::Logger::Hold hold_;  // released after the replies have left
-  };
-  struct QueuedReply {
-    std::array<std::uint8_t, 1500> payload;
-    std::size_t size = 0;
-    io::UdpSocket::Outgoing datagram;  // its payload is set when sent
-  };
-  void sendQueued();
-
   void rebuildBilling();
   void refreshInterfaces();
   void readFrames(Served& served);
@@ -108,8 +82,6 @@ class Server {
   engine::OfferBook offers_;
   engine::BillingBook billing_;  // `lease limit`: which class each lease is billed to
   std::optional<io::UdpSocket> udp_;
-  int burstDepth_ = 0;
-  std::vector<QueuedReply> queued_;
   std::optional<io::LinkMonitor> monitor_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> monitorStream_;
   std::map<std::string, Served> served_;
