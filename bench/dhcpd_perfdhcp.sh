@@ -12,7 +12,7 @@
 # The server runs on CPU 0 and perfdhcp on CPU 1. Run as root, through the shared lock:
 #   flock /tmp/snowboot-build.lock bench/dhcpd_perfdhcp.sh OUR_DHCPD [STEP_SECONDS] [POOLS]
 # POOLS is a space-separated subset of "10k 130k 8" (default all three); LADDER overrides the
-# rates tried.
+# rates tried and SERVERS the servers run (a subset of "snowboot isc kea").
 # Durability differs: ours and ISC fsync every lease before its ACK; Kea's memfile never fsyncs.
 # Logging is each server's packaged default: ours and ISC send a line per packet to syslog, Kea
 # writes its INFO lines (one per lease) to a file.
@@ -27,6 +27,7 @@ fi
 ours=$(realpath "$1")
 step_seconds=${2:-5}
 pools=${3:-"10k 130k 8"}
+servers=${SERVERS:-"snowboot isc kea"}
 isc=/usr/sbin/dhcpd
 kea=/usr/sbin/kea-dhcp4
 ladder=(${LADDER:-50 100 250 500 1000 2000 4000 6000 8000 10000 12000 14000 16000 20000})
@@ -52,12 +53,18 @@ for device in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9; do
 done
 ln -s /proc/self/fd "$work/dev/fd"
 mount --bind "$work/dev" /dev
-taskset -c 0 busybox syslogd -n -O /dev/null >/dev/null 2>&1 &
+ip netns add "$server"
+ip netns add "$client"
+# An installed Debian has systemd's net.unix.max_dgram_qlen = 512 (sysctl.d/50-default.conf);
+# the kernel's default of 10 would make every server block on /dev/log each tenth line. The
+# setting is per network namespace: syslogd's socket is made in the server's.
+ip netns exec "$server" sysctl -qw net.unix.max_dgram_qlen=512
+ip netns exec "$server" taskset -c 0 busybox syslogd -n -O /dev/null >/dev/null 2>&1 &
 syslogd=$!
 for ((i = 0; i < 50; i++)); do [ -S /dev/log ] && break; sleep 0.1; done
 [ -S /dev/log ] || { echo "busybox syslogd did not create /dev/log" >&2; exit 1; }
-ip netns add "$server"
-ip netns add "$client"
+preload=$work/perfdhcp_rcvbuf.so
+cc -O2 -shared -fPIC -o "$preload" "$(dirname "$0")/perfdhcp_rcvbuf.c" -ldl
 ip link add s0 netns "$server" type veth peer name c0 netns "$client"
 ip -n "$server" addr add 10.0.0.1/8 dev s0
 ip -n "$client" addr add 10.0.0.2/8 dev c0
@@ -151,7 +158,7 @@ step() {  # step NAME RATE CLIENTS
   link0=$(link_packets)
   local overflow0
   overflow0=$(client_overflow)
-  ip netns exec "$client" taskset -c 1 perfdhcp -4 -l c0 -r "$2" -R "$3" -p "$step_seconds" \
+  ip netns exec "$client" env LD_PRELOAD="$preload" taskset -c 1 perfdhcp -4 -l c0 -r "$2" -R "$3" -p "$step_seconds" \
     -W 1000000 10.0.0.1 >"$work/perfdhcp.out" 2>&1 || true
   local cpu1 rss link1 overflow
   cpu1=$(cpu_seconds)
@@ -212,11 +219,13 @@ for pool in $pools; do
   esac
   write_configs "$(address 0)" "$(address $((size - 1)))"
   echo "pool $pool: $(address 0) - $(address $((size - 1))), $clients clients"
-  results_ours=$(climb snowboot "$clients")
+  runs() { [[ " $servers " == *" $1 "* ]]; }
+  results_ours=none
+  runs snowboot && results_ours=$(climb snowboot "$clients")
   results_isc=none
-  [ "$pool" != 8 ] && [ -x "$isc" ] && results_isc=$(climb isc "$clients")
+  runs isc && [ "$pool" != 8 ] && [ -x "$isc" ] && results_isc=$(climb isc "$clients")
   results_kea=none
-  [ -x "$kea" ] && results_kea=$(climb kea "$clients")
+  runs kea && [ -x "$kea" ] && results_kea=$(climb kea "$clients")
   report snowboot "$results_ours"
   report isc "$results_isc"
   report kea "$results_kea"

@@ -1,11 +1,13 @@
 #include "common/log/syslog_sink.hpp"
 
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -24,6 +26,18 @@ iovec bytes(std::string_view text) {
   return iovec{const_cast<char*>(text.data()), text.size()};
 }
 
+// getpid() would be a system call per batch; our pid only changes in a child of fork().
+std::atomic<unsigned> forks{0};
+
+unsigned forkGeneration() {
+  static const bool registered = [] {
+    ::pthread_atfork(nullptr, nullptr, [] { forks.fetch_add(1, std::memory_order_relaxed); });
+    return true;
+  }();
+  (void)registered;
+  return forks.load(std::memory_order_relaxed);
+}
+
 }  // namespace
 
 SyslogWriter::SyslogWriter(std::string ident, int facility, std::string path)
@@ -32,6 +46,8 @@ SyslogWriter::SyslogWriter(std::string ident, int facility, std::string path)
     priorities_[static_cast<std::size_t>(level)] =
         fmt::format("<{}>", facility | syslogPriority(level));
   }
+  headerForks_ = forkGeneration();
+  headerPid_ = ::getpid();
   // At once, as openlog(LOG_NDELAY): a daemon that chroots afterwards keeps its socket.
   if (!connect()) nextAttempt_ = std::chrono::steady_clock::now() + kReconnectSpacing;
 }
@@ -45,13 +61,18 @@ std::string SyslogWriter::header(std::tm local, std::string_view ident, int pid)
 
 std::string_view SyslogWriter::currentHeader() {
   const std::time_t now = std::time(nullptr);
-  const int pid = ::getpid();  // once per batch: a daemon that forked has a new one
-  if (now != headerSecond_ || pid != headerPid_) {
+  const unsigned generation = forkGeneration();
+  if (generation != headerForks_) {
+    headerForks_ = generation;
+    headerPid_ = ::getpid();
+    headerSecond_ = -1;
+  }
+  const int pid = headerPid_;
+  if (now != headerSecond_) {
     std::tm local{};
     ::localtime_r(&now, &local);
     header_ = header(local, ident_, pid);
     headerSecond_ = now;
-    headerPid_ = pid;
   }
   return header_;
 }

@@ -47,6 +47,7 @@ class SyslogWriter {
   std::chrono::steady_clock::time_point nextAttempt_{};
   std::time_t headerSecond_ = -1;
   int headerPid_ = 0;
+  unsigned headerForks_ = 0;  // forks seen when headerPid_ was read
   std::string header_;
 };
 
