@@ -75,8 +75,8 @@ void Logger::write(Level level, std::string_view line) const {
 
 void Logger::flush() const {
   if (held_.lines.empty()) return;
-  std::vector<Line> lines;
-  lines.reserve(held_.lines.size());
+  auto& lines = held_.views;
+  lines.clear();
   const std::string_view text = held_.text;
   for (const auto& line : held_.lines) {
     lines.push_back({line.level, text.substr(line.start, line.end - line.start)});

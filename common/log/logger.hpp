@@ -104,9 +104,10 @@ class Logger {
     std::size_t start;
     std::size_t end;
   };
-  struct Held {
+  struct Held {  // cleared after each flush, never shrunk: a busy server stops allocating
     std::string text;
     std::vector<HeldLine> lines;
+    std::vector<Line> views;  // of `text`, for the sinks
   };
   void flush() const;
 

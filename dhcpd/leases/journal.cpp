@@ -203,10 +203,15 @@ void Journal::writerLoop() {
         continue;
       }
     }
-    std::string batch = std::move(pending_);
-    pending_.clear();
-    std::vector<CommitDone> done = std::move(pendingDone_);
-    pendingDone_.clear();
+    // Swapped, not moved: each buffer keeps its capacity, so a busy journal stops allocating.
+    std::string batch;
+    batch.swap(spareBatch_);
+    batch.clear();
+    batch.swap(pending_);
+    std::vector<CommitDone> done;
+    done.swap(spareDone_);
+    done.clear();
+    done.swap(pendingDone_);
     if (needsNewline_) batch.insert(batch.begin(), '\n');
     writing_ = true;
     CommitDone compactDone;
@@ -254,7 +259,10 @@ void Journal::writerLoop() {
       if (callback) callback(result);
     }
     if (compactDone) compactDone(compactResult);
+    done.clear();
     lock.lock();
+    spareBatch_.swap(batch);
+    spareDone_.swap(done);
     writing_ = false;
     drained_.notify_all();
   }

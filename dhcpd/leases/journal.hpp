@@ -76,6 +76,8 @@ class Journal {
   std::condition_variable drained_;  // drain(): writer idle
   std::string pending_;
   std::vector<CommitDone> pendingDone_;
+  std::string spareBatch_;             // the writer's last batch, emptied, for reuse
+  std::vector<CommitDone> spareDone_;  // likewise
   bool writing_ = false;
   bool idle_ = false;  // the writer waits for records, not for a sync to be due
   std::chrono::steady_clock::time_point lastSyncStart_{};
