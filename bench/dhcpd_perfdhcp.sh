@@ -136,7 +136,10 @@ stop_server() {
   pid=
 }
 
-cpu_seconds() { awk '{print ($14 + $15) / 100}' "/proc/$pid/stat"; }
+# CPU time from the scheduler's per-thread run time (nanoseconds), not from utime + stime:
+# those are 250 Hz tick samples here, and a server that runs in bursts of tens of microseconds
+# read 10-25% high or low from one run to the next.
+cpu_seconds() { cat /proc/"$pid"/task/*/schedstat | awk '{ns += $1} END {printf "%.4f\n", ns / 1e9}'; }
 
 link_packets() {  # link_packets: "received sent" packets of the server's interface
   ip -n "$server" -s link show s0 2>/dev/null | awk 'f == 1 {rx = $2; f = 0} f == 2 {tx = $2; f = 0}
