@@ -186,8 +186,8 @@ climb() {  # climb NAME CLIENTS
   for rate in "${ladder[@]}"; do
     line=$(step "$1" "$rate" "$2") || break
     awk -v name="$1" '{printf "    %-8s %6d/s: DO %d/%d RA %d/%d, server answered %d of %d " \
-      "packets, perfdhcp overflowed %d, %.2f CPU-s\n", name, $1, $3, $2, $5, $4, $12, $11,
-      $13, $9}' <<<"$line" >&2
+      "packets, perfdhcp overflowed %d, %.2f CPU-s, RSS %s MB\n", name, $1, $3, $2, $5, $4,
+      $12, $11, $13, $9, $10}' <<<"$line" >&2
     if ! awk '{exit !($2 > 0 && $3 >= 0.99 * $2 && $4 > 0 && $5 >= 0.99 * $4)}' <<<"$line"; then
       break
     fi

@@ -100,6 +100,7 @@ void Journal::append(std::string record, CommitDone done) {
     // A writer busy or spacing its syncs takes this record with its next batch unprompted: only
     // one waiting for work needs the (futex and context switch) wake-up.
     wake = idle_;
+    if (writing_) appendedWhileWriting_ = true;
   }
   if (wake) wake_.notify_one();
 }
@@ -192,9 +193,16 @@ void Journal::writerLoop() {
     idle_ = true;
     wake_.wait(lock, [this] { return stop_ || !pending_.empty() || newReady_; });
     idle_ = false;
-    // Records that arrive while this waits join the batch (see kSyncSpacing).
-    wake_.wait_until(lock, lastSyncStart_ + kSyncSpacing, [this] { return stop_ || newReady_; });
+    // Under load, records that arrive while this waits join the batch (see kSyncSpacing).
+    if (std::chrono::steady_clock::now() < loadedUntil_) {
+      wake_.wait_until(lock, lastSyncStart_ + kSyncSpacing, [this] { return stop_ || newReady_; });
+    }
     lastSyncStart_ = std::chrono::steady_clock::now();
+    // Load: more than one record per sync, or records that came while the last one ran.
+    if (appendedWhileWriting_ || pendingDone_.size() > 1) {
+      loadedUntil_ = lastSyncStart_ + kLoadMemory;
+    }
+    appendedWhileWriting_ = false;
     const bool finishCompaction = newReady_;
     if (!finishCompaction && pending_.empty()) {
       if (stop_ && !compacting_) break;
