@@ -208,6 +208,7 @@ const Option* OptionList::find(std::uint8_t code) const {
 }
 
 void OptionList::set(std::uint8_t code, std::vector<std::uint8_t> data) {
+  if (entries_.empty()) entries_.reserve(kTypicalCount);
   auto found = positionOf(entries_, code);
   if (found != entries_.end()) {
     found->data = std::move(data);
@@ -217,6 +218,7 @@ void OptionList::set(std::uint8_t code, std::vector<std::uint8_t> data) {
 }
 
 void OptionList::append(std::uint8_t code, std::span<const std::uint8_t> data) {
+  if (entries_.empty()) entries_.reserve(kTypicalCount);
   auto found = positionOf(entries_, code);
   if (found != entries_.end()) {
     found->data.insert(found->data.end(), data.begin(), data.end());

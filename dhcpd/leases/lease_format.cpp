@@ -13,17 +13,23 @@ namespace {
 
 // The journal formats a record per lease on the event loop: plain appends, no format strings
 // or temporary strings, since this runs for every lease the server commits.
-void appendPadded(std::string& out, unsigned value, int width) {
-  char digits[10];
-  int count = 0;
+// Writes `value` as at least `width` digits ending at `end`; returns where they start.
+char* writeDigits(char* end, unsigned value, int width) {
   do {
-    digits[count++] = static_cast<char>('0' + value % 10);
+    *--end = static_cast<char>('0' + value % 10);
     value /= 10;
-  } while (value != 0 && count < 10);
-  for (int i = count; i < width; ++i) out.push_back('0');
-  while (count > 0) out.push_back(digits[--count]);
+    --width;
+  } while (value != 0 || width > 0);
+  return end;
 }
 
+void appendPadded(std::string& out, unsigned value, int width) {
+  char digits[16];
+  char* end = digits + sizeof digits;
+  out.append(writeDigits(end, value, width), end);
+}
+
+// "4 2026/11/26 06:44:29;" built in place, then appended once.
 void appendTime(std::string& out, Time time) {
   if (time == kNever) {
     out += "never;";
@@ -32,22 +38,26 @@ void appendTime(std::string& out, Time time) {
   const auto days = std::chrono::floor<std::chrono::days>(time);
   const std::chrono::year_month_day date{days};
   const std::chrono::hh_mm_ss clock{time - days};
-  appendPadded(out, std::chrono::weekday{days}.c_encoding(), 1);
-  out.push_back(' ');
   const int year = int{date.year()};
-  if (year < 0) out.push_back('-');
-  appendPadded(out, static_cast<unsigned>(year < 0 ? -year : year), 4);
-  out.push_back('/');
-  appendPadded(out, unsigned{date.month()}, 2);
-  out.push_back('/');
-  appendPadded(out, unsigned{date.day()}, 2);
-  out.push_back(' ');
-  appendPadded(out, static_cast<unsigned>(clock.hours().count()), 2);
-  out.push_back(':');
-  appendPadded(out, static_cast<unsigned>(clock.minutes().count()), 2);
-  out.push_back(':');
-  appendPadded(out, static_cast<unsigned>(clock.seconds().count()), 2);
-  out.push_back(';');
+  char text[32];
+  char* end = text + sizeof text;
+  char* p = end;
+  *--p = ';';
+  p = writeDigits(p, static_cast<unsigned>(clock.seconds().count()), 2);
+  *--p = ':';
+  p = writeDigits(p, static_cast<unsigned>(clock.minutes().count()), 2);
+  *--p = ':';
+  p = writeDigits(p, static_cast<unsigned>(clock.hours().count()), 2);
+  *--p = ' ';
+  p = writeDigits(p, unsigned{date.day()}, 2);
+  *--p = '/';
+  p = writeDigits(p, unsigned{date.month()}, 2);
+  *--p = '/';
+  p = writeDigits(p, static_cast<unsigned>(year < 0 ? -year : year), 4);
+  if (year < 0) *--p = '-';
+  *--p = ' ';
+  p = writeDigits(p, std::chrono::weekday{days}.c_encoding(), 1);
+  out.append(p, end);
 }
 
 void appendQuoted(std::string& out, std::string_view bytes) {

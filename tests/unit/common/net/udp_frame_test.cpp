@@ -141,3 +141,30 @@ TEST_CASE("internet checksum matches RFC 1071's example", "[net][frame]") {
   const std::vector<std::uint8_t> odd{0x01};
   CHECK(internetChecksum(odd) == static_cast<std::uint16_t>(~0x0100));
 }
+
+TEST_CASE("internetChecksum equals RFC 1071's word-by-word sum at every length", "[net]") {
+  // The reference: 16-bit big-endian words, a trailing odd byte padded with zero, end-around carry.
+  auto reference = [](const std::vector<std::uint8_t>& data, std::uint32_t initial) {
+    std::uint32_t sum = initial;
+    for (std::size_t i = 0; i < data.size(); i += 2) {
+      sum += std::uint32_t{data[i]} << 8 | (i + 1 < data.size() ? data[i + 1] : 0);
+      sum = (sum & 0xffff) + (sum >> 16);
+    }
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return static_cast<std::uint16_t>(~sum);
+  };
+  std::uint32_t state = 12345;
+  auto next = [&state] {
+    state = state * 1103515245 + 12345;
+    return static_cast<std::uint8_t>(state >> 16);
+  };
+  for (std::size_t length = 0; length <= 1500; length += (length < 64 ? 1 : 37)) {
+    std::vector<std::uint8_t> data(length);
+    for (auto& byte : data) byte = next();
+    INFO("length " << length);
+    CHECK(internetChecksum(data, 0) == reference(data, 0));
+    CHECK(internetChecksum(data, 0x1fffe) == reference(data, 0x1fffe));
+    std::vector<std::uint8_t> ones(length, 0xff);
+    CHECK(internetChecksum(ones, 0) == reference(ones, 0));
+  }
+}
