@@ -1,5 +1,8 @@
 #include "common/net/udp_frame.hpp"
 
+#include <bit>
+#include <cstring>
+
 namespace snowboot::net {
 
 namespace {
@@ -20,8 +23,10 @@ std::uint32_t sumWords(std::span<const std::uint8_t> data, std::uint32_t sum) {
   std::uint64_t wide = sum;
   std::size_t i = 0;
   for (; i + 4 <= data.size(); i += 4) {
-    wide += std::uint32_t{data[i]} << 24 | std::uint32_t{data[i + 1]} << 16 |
-            std::uint32_t{data[i + 2]} << 8 | data[i + 3];
+    std::uint32_t word;
+    std::memcpy(&word, data.data() + i, sizeof word);
+    if constexpr (std::endian::native == std::endian::little) word = std::byteswap(word);
+    wide += word;
   }
   for (; i + 1 < data.size(); i += 2) wide += std::uint32_t{data[i]} << 8 | data[i + 1];
   if (i < data.size()) wide += std::uint32_t{data[i]} << 8;

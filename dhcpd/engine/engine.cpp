@@ -91,7 +91,7 @@ struct Engine::Client {
 namespace {
 
 // `deny KEY;` / `ignore KEY;` in scope (booting, unknown-clients, bootp): not served.
-bool denied(const Effective& effective, const std::string& key) {
+bool denied(const Effective& effective, std::string_view key) {
   auto found = effective.permits.find(key);
   return found != effective.permits.end() && found->second != "allow";
 }

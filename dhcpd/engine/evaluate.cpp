@@ -221,7 +221,7 @@ std::optional<bool> evaluateBoolean(const Expression& expression, const PacketCo
   }
 }
 
-std::optional<std::uint32_t> Effective::number(const std::string& name) const {
+std::optional<std::uint32_t> Effective::number(std::string_view name) const {
   auto found = parameters.find(name);
   if (found == parameters.end()) return std::nullopt;
   std::uint32_t value = 0;
@@ -231,10 +231,10 @@ std::optional<std::uint32_t> Effective::number(const std::string& name) const {
   return value;
 }
 
-std::optional<std::string> Effective::text(const std::string& name) const {
+std::optional<std::string_view> Effective::text(std::string_view name) const {
   auto found = parameters.find(name);
   if (found == parameters.end()) return std::nullopt;
-  return found->second;
+  return std::string_view(found->second);
 }
 
 namespace {
@@ -254,16 +254,25 @@ void execute(const std::vector<Statement>& statements, const PacketContext& cont
 
 namespace {
 
+// An inner scope's value replaces an outer one's in place: no new key string.
+void setParameter(Effective& effective, std::string_view name, std::string_view value) {
+  if (auto found = effective.parameters.find(name); found != effective.parameters.end()) {
+    found->second.assign(value);
+  } else {
+    effective.parameters.emplace(std::string(name), std::string(value));
+  }
+}
+
 void executeIn(const std::vector<Statement>& statements, const PacketContext& context,
                Effective& effective) {
   for (const auto& statement : statements) {
     switch (statement.kind) {
       case Statement::Kind::Parameter:
         if (!statement.args.empty()) {
-          effective.parameters[statement.name.str()] = statement.args[0].str();
+          setParameter(effective, statement.name.view(), statement.args[0].view());
         } else if (!statement.exprs().empty()) {
           if (auto data = evaluateData(statement.exprs()[0], context)) {
-            effective.parameters[statement.name.str()] = *data;
+            setParameter(effective, statement.name.view(), *data);
           }
         }
         break;
@@ -349,7 +358,7 @@ void executeIn(const std::vector<Statement>& statements, const PacketContext& co
 
 }  // namespace
 
-bool isOn(const Effective& effective, const std::string& name) {
+bool isOn(const Effective& effective, std::string_view name) {
   auto value = effective.text(name);
   return value && (*value == "on" || *value == "true");
 }

@@ -36,16 +36,17 @@ struct Effective {
   // within a bucket, and a reply without a parameter request list follows the hash.
   std::vector<std::uint8_t> optionOrder;
   // Options of other spaces (ipxe, pxelinux, PXE...): space -> code -> data, for encapsulation.
-  std::map<std::string, std::map<std::uint32_t, std::vector<std::uint8_t>>> spaceOptions;
-  std::map<std::string, std::string> parameters;               // name -> first argument
+  std::map<std::string, std::map<std::uint32_t, std::vector<std::uint8_t>>, std::less<>> spaceOptions;
+  std::map<std::string, std::string, std::less<>> parameters;  // name -> first argument
   // `set NAME = EXPR;` / `define NAME = EXPR;` (data values), in the lease's scope in ISC.
   std::map<std::string, std::string, std::less<>> variables;
   std::optional<bool> authoritative;
   // `deny|ignore unknown-clients;` and the like outside pools: permit word -> allow/deny/ignore
-  std::map<std::string, std::string> permits;
+  std::map<std::string, std::string, std::less<>> permits;
 
-  std::optional<std::uint32_t> number(const std::string& name) const;
-  std::optional<std::string> text(const std::string& name) const;
+  // Lookups by view: the engine asks by literal names on every packet, without a string each.
+  std::optional<std::uint32_t> number(std::string_view name) const;
+  std::optional<std::string_view> text(std::string_view name) const;
 };
 
 std::optional<bool> evaluateBoolean(const conf::Expression& expression,
@@ -54,7 +55,7 @@ std::optional<std::string> evaluateData(const conf::Expression& expression,
                                         const PacketContext& context);
 
 // `NAME on;` or `NAME true;` in scope.
-bool isOn(const Effective& effective, const std::string& name);
+bool isOn(const Effective& effective, std::string_view name);
 // The server identifier a scope sends: `option dhcp-server-identifier` when set, else the
 // receiving interface's address (ISC's get_server_source_address).
 net::Ipv4Address serverIdentifier(const Effective& effective, net::Ipv4Address interface);
