@@ -263,6 +263,21 @@ void setParameter(Effective& effective, std::string_view name, std::string_view 
   }
 }
 
+// An option statement's bytes: a view of its encoded constant, or its expression evaluated on
+// the packet into `evaluated`. False when that expression has no value.
+bool optionBytes(const Statement& statement, const PacketContext& context, std::string& evaluated,
+                 std::string_view& bytes) {
+  if (statement.exprs().empty()) {
+    bytes = statement.value.view();
+    return true;
+  }
+  auto value = evaluateData(statement.exprs()[0], context);
+  if (!value) return false;
+  evaluated = std::move(*value);
+  bytes = evaluated;
+  return true;
+}
+
 void executeIn(const std::vector<Statement>& statements, const PacketContext& context,
                Effective& effective) {
   for (const auto& statement : statements) {
@@ -289,29 +304,22 @@ void executeIn(const std::vector<Statement>& statements, const PacketContext& co
           // A sub-option of another space: kept for the option that encapsulates it.
           auto dot = statement.name.find('.');
           if (dot == std::string::npos || statement.number < 0) break;
-          std::string data = statement.value.str();
-          if (!statement.exprs().empty()) {
-            auto value = evaluateData(statement.exprs()[0], context);
-            if (!value) break;
-            data = *value;
-          }
+          std::string evaluated;
+          std::string_view bytes;
+          if (!optionBytes(statement, context, evaluated, bytes)) break;
           effective.spaceOptions[std::string(statement.name.substr(0, dot))]
                                 [static_cast<std::uint32_t>(statement.number)]
-                                    .assign(data.begin(), data.end());
+                                    .assign(bytes.begin(), bytes.end());
           break;
         }
         if (statement.number < 1 || statement.number > 254) break;
         auto code = static_cast<std::uint8_t>(statement.number);
-        std::string data = statement.value.str();
-        if (!statement.exprs().empty()) {
-          auto value = evaluateData(statement.exprs()[0], context);
-          if (!value) break;
-          data = *value;
-        }
+        std::string evaluated;
+        std::string_view bytes;
+        if (!optionBytes(statement, context, evaluated, bytes)) break;
         bool had = effective.options.contains(code);
         if (!had) effective.optionOrder.push_back(code);
         auto& slot = effective.options[code];
-        std::vector<std::uint8_t> bytes(data.begin(), data.end());
         if (statement.text == "append") {
           slot.insert(slot.end(), bytes.begin(), bytes.end());
         } else if (statement.text == "prepend") {
@@ -319,7 +327,7 @@ void executeIn(const std::vector<Statement>& statements, const PacketContext& co
         } else if (statement.text == "default" && had) {
           // `default` gives way to a value an outer scope set before it.
         } else {
-          slot = std::move(bytes);
+          slot.assign(bytes.begin(), bytes.end());
         }
         break;
       }

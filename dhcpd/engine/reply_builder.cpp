@@ -149,12 +149,13 @@ void buildReply(const ConfigModel& config, const dhcp::Message& request, const A
   std::erase_if(options, [](const auto& entry) { return entry.second.empty(); });
   const auto priority =
       priorityList(kind, request.messageType(), asked, effective.optionOrder, options);
+  auto limits = replyLimits(kind, request, arrival.requestSize, options);
+  // `options` is this reply's own copy: its values move into the reply.
   for (auto code : priority) {
     if (auto found = options.find(code); found != options.end()) {
-      reply.options.set(code, found->second);
+      reply.options.set(code, std::move(found->second));
     }
   }
-  auto limits = replyLimits(kind, request, arrival.requestSize, options);
   if (kind == ReplyKind::BootpFixed && !request.hasMagicCookie &&
       !isOn(effective, "always-reply-rfc1048")) {
     // bootp.c: a client from before RFC 1048 gets its own vendor area back (ours holds no
