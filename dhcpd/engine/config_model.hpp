@@ -63,6 +63,18 @@ struct ClassDecl {
   std::map<std::string, const StatementList*, std::less<>> subclasses;
 };
 
+struct Effective;  // evaluate.hpp
+
+// Scopes resolved once per configuration (engine.cpp's resolveScopes): the statement lists run,
+// in order, and the host -> what they set, kept only when no statement in them depends on the
+// packet. Filled lazily by the one thread that runs the engine; a reload starts a new one.
+struct ScopeMemo {
+  using Key = std::pair<ScopeChain, const void*>;
+  static constexpr std::size_t kLimit = 4096;  // a config of 50,000 hosts must not grow it unbounded
+  std::map<Key, std::shared_ptr<const Effective>> resolved;
+  std::map<const StatementList*, bool> packetIndependent;
+};
+
 struct ConfigModel {
   std::shared_ptr<const conf::ParseResult> source;
   const StatementList* global = nullptr;
@@ -76,6 +88,8 @@ struct ConfigModel {
   bool billing = false;  // a class has `lease limit` (ISC's have_billing_classes)
   // `option NAME code N = encapsulate SPACE;`: SPACE -> N (its sub-options are sent inside N).
   std::map<std::string, std::uint8_t, std::less<>> encapsulations;
+  // A cache, not part of what the configuration says: const users fill it.
+  mutable ScopeMemo scopeMemo;
 
   // The subnet holding `address`, most specific first; of two declarations of one network, the
   // later (as ISC).

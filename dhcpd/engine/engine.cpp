@@ -104,32 +104,73 @@ void addHostName(Effective& effective, const Host* host) {
   }
 }
 
-// Runs the scopes that apply, outermost first, each statement list once: the subnet's chain (or
-// the pool's, which extends it), the classes the client is in, then the host's.
-Effective resolveScopes(const ConfigModel& config, const ScopeChain& chain, const Host* host,
-                        const PacketContext& context) {
-  Effective effective;
-  std::set<const StatementList*> done;
-  auto run = [&](const StatementList* list) {
-    if (!list || !done.insert(list).second) return;
-    execute(*list, context, effective);
-  };
-  if (chain.empty()) run(config.global);
-  for (const auto* list : chain) run(list);
-  for (const auto* list : context.classScopes) run(list);
-  if (host) {
-    for (const auto* list : host->chain) run(list);
+// One packet's Effective. Shared with the configuration's memo when no statement that made it
+// depends on the packet; copied only when this packet changes it (edit()).
+class Resolved {
+ public:
+  explicit Resolved(std::shared_ptr<const Effective> shared) : values_(std::move(shared)) {}
+  explicit Resolved(std::shared_ptr<Effective> own) : own_(own.get()), values_(std::move(own)) {}
+  operator const Effective&() const { return *values_; }
+  const Effective* operator->() const { return values_.get(); }
+  Effective& edit() {
+    if (own_ == nullptr) {
+      auto copy = std::make_shared<Effective>(*values_);
+      own_ = copy.get();
+      values_ = std::move(copy);
+    }
+    return *own_;
   }
-  addHostName(effective, host);
-  return effective;
+
+ private:
+  Effective* own_ = nullptr;
+  std::shared_ptr<const Effective> values_;
+};
+
+// Runs the scopes that apply, outermost first, each statement list once: the subnet's chain (or
+// the pool's, which extends it), the classes the client is in, then the host's. Every packet of
+// an ordinary configuration runs the same few lists to the same values: those are resolved once
+// and shared (ScopeMemo).
+Resolved resolveScopes(const ConfigModel& config, const ScopeChain& chain, const Host* host,
+                       const PacketContext& context) {
+  ScopeChain lists;
+  auto add = [&](const StatementList* list) {
+    if (list && std::find(lists.begin(), lists.end(), list) == lists.end()) lists.push_back(list);
+  };
+  if (chain.empty()) add(config.global);
+  for (const auto* list : chain) add(list);
+  for (const auto* list : context.classScopes) add(list);
+  if (host) {
+    for (const auto* list : host->chain) add(list);
+  }
+  auto& memo = config.scopeMemo;
+  auto independent = [&memo](const StatementList* list) {
+    auto [it, added] = memo.packetIndependent.try_emplace(list, false);
+    if (added) it->second = packetIndependent(*list);
+    return it->second;
+  };
+  const bool shareable = std::all_of(lists.begin(), lists.end(), independent);
+  ScopeMemo::Key key{shareable ? std::move(lists) : ScopeChain{}, host};
+  if (shareable) {
+    if (auto found = memo.resolved.find(key); found != memo.resolved.end()) {
+      return Resolved(found->second);
+    }
+  }
+  auto effective = std::make_shared<Effective>();
+  for (const auto* list : shareable ? key.first : lists) execute(*list, context, *effective);
+  addHostName(*effective, host);
+  if (shareable && memo.resolved.size() < ScopeMemo::kLimit) {
+    memo.resolved.emplace(std::move(key), effective);
+    return Resolved(std::shared_ptr<const Effective>(std::move(effective)));
+  }
+  return Resolved(std::move(effective));
 }
 
 // `get-lease-hostnames on;`: option 12 is the address's DNS name unless a host name is already
 // set (by `option host-name` or use-host-decl-names), as ISC's ack_lease.
-void addLeaseHostname(const ConfigModel& config, Effective& effective, net::Ipv4Address address,
+void addLeaseHostname(const ConfigModel& config, Resolved& resolved, net::Ipv4Address address,
                       std::vector<std::string>& log) {
-  if (!isOn(effective, "get-lease-hostnames") ||
-      effective.options.contains(dhcp::option::kHostName)) {
+  if (!isOn(resolved, "get-lease-hostnames") ||
+      resolved->options.contains(dhcp::option::kHostName)) {
     return;
   }
   auto name = config.leaseHostnames.find(address);
@@ -138,6 +179,7 @@ void addLeaseHostname(const ConfigModel& config, Effective& effective, net::Ipv4
     return;
   }
   // ISC sends the name with its terminating NUL (make_const_data of strlen + 1 bytes).
+  Effective& effective = resolved.edit();
   effective.optionOrder.push_back(dhcp::option::kHostName);
   auto& data = effective.options[dhcp::option::kHostName];
   data.assign(name->second.begin(), name->second.end());
@@ -549,17 +591,14 @@ Outcome Engine::request(const Client& client, leases::Time now) {
 
   // The scopes that decide `authoritative` and the server identifier for a NAK: the client's
   // network.
-  Effective networkScope;
-  if (client.subnet) {
-    networkScope = resolveScopes(config_, client.subnet->chain, client.host, client.context);
-  } else {
-    networkScope = resolveScopes(config_, {}, client.host, client.context);
-  }
+  static const ScopeChain kNoSubnet;
+  const Resolved networkScope = resolveScopes(
+      config_, client.subnet ? client.subnet->chain : kNoSubnet, client.host, client.context);
   auto ourId = serverIdentifier(networkScope, client.arrival->serverAddress);
   // The server identifier the client names is not checked: ISC 4.4 compares it only for leases
   // of a failover pool, so a REQUEST naming another server still gets the lease this server
   // would give (recorded: other-server-offered is ACKed).
-  bool authoritative = networkScope.authoritative.value_or(false);
+  bool authoritative = networkScope->authoritative.value_or(false);
   auto nak = [&](std::string_view why) {
     if (!authoritative) {
       outcome.log.back() += fmt::format(": {} (not authoritative)", why);
@@ -645,7 +684,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     }
   }
   plan.leaseTime = leaseTime(request, effective);
-  if (fixed) plan.leaseTime = effective.number("default-lease-time").value_or(kDefaultLeaseTime);
+  if (fixed) plan.leaseTime = effective->number("default-lease-time").value_or(kDefaultLeaseTime);
   addLeaseHostname(config_, effective, address, outcome.log);
   buildReply(config_, request, *client.arrival, effective, plan, ReplyKind::Lease, outcome);
   if (isOn(effective, "one-lease-per-client")) {
@@ -657,7 +696,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
                            BindingState::Active);
     // Variables `set` while answering belong to the lease's scope in ISC: dhcpd.leases keeps
     // them (`set NAME = "value";`).
-    for (const auto& [name, value] : effective.variables) {
+    for (const auto& [name, value] : effective->variables) {
       lease.variables.push_back({name, leases::Variable::Kind::Data, value, 0});
     }
     if (bill.key) {
@@ -698,7 +737,7 @@ void Engine::releaseOtherLeases(const Client& client, net::Ipv4Address keep, boo
   bool byHardware = uid.empty();
   if (!byHardware && client.host && client.host->clientId.empty()) {
     auto effective = resolveScopes(config_, {}, client.host, client.context);
-    auto duplicates = effective.text("duplicates");
+    auto duplicates = effective->text("duplicates");
     byHardware = duplicates && (*duplicates == "off" || *duplicates == "false");
   }
   if (byHardware && !hardware.empty()) {
@@ -853,9 +892,9 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
     // date its manual shows) overrides both and ends every such lease then.
     auto lease = makeLease(plan.yiaddr, client.hardware, client.uid, request, now, 0,
                            BindingState::Active);
-    auto length = effective.number("dynamic-bootp-lease-length");
+    auto length = effective->number("dynamic-bootp-lease-length");
     lease.ends = length ? now + std::chrono::seconds(*length) : leases::kNever;
-    if (auto cutoff = effective.number("dynamic-bootp-lease-cutoff")) {
+    if (auto cutoff = effective->number("dynamic-bootp-lease-cutoff")) {
       lease.ends = leases::Time(std::chrono::seconds(*cutoff));
     }
     lease.bootp = true;

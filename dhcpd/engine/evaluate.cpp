@@ -244,6 +244,27 @@ void executeIn(const std::vector<Statement>& statements, const PacketContext& co
 
 }  // namespace
 
+bool packetIndependent(const std::vector<Statement>& statements) {
+  for (const auto& statement : statements) {
+    switch (statement.kind) {
+      case Statement::Kind::Parameter:
+      case Statement::Kind::Option:
+        if (!statement.exprs().empty()) return false;
+        break;
+      case Statement::Kind::Include:
+        if (!packetIndependent(statement.body)) return false;
+        break;
+      case Statement::Kind::If:
+      case Statement::Kind::Set:
+      case Statement::Kind::Unset:
+        return false;
+      default:  // Authoritative, Permit: constants; declarations: not run here
+        break;
+    }
+  }
+  return true;
+}
+
 void execute(const std::vector<Statement>& statements, const PacketContext& context,
              Effective& effective) {
   // Expressions see the variables bound so far, by this list and the scopes run before it.

@@ -60,6 +60,10 @@ bool isOn(const Effective& effective, std::string_view name);
 // receiving interface's address (ISC's get_server_source_address).
 net::Ipv4Address serverIdentifier(const Effective& effective, net::Ipv4Address interface);
 
+// True when running `statements` sets the same values whatever the packet: no expression, no
+// condition, no variable binding (declarations inside are skipped, as execute skips them).
+bool packetIndependent(const std::vector<conf::Statement>& statements);
+
 // Runs the statements (declarations inside are skipped: they are scopes of their own).
 void execute(const std::vector<conf::Statement>& statements, const PacketContext& context,
              Effective& effective);

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "tests/unit/dhcpd/engine/engine_test_support.hpp"
@@ -213,4 +215,45 @@ subnet 192.168.0.0 netmask 255.255.255.128 { }
   REQUIRE(offer.reply);
   CHECK(offer.reply->yiaddr == net::Ipv4Address(192, 168, 0, 120));
   CHECK(optionText(*offer.reply, 15) == "second.test");
+}
+
+TEST_CASE("scopes that do not depend on the packet are resolved once and shared", "[engine]") {
+  Server server(R"(
+option domain-name "static.test";
+default-lease-time 600;
+subnet 192.168.0.0 netmask 255.255.255.0 {
+  range 192.168.0.100 192.168.0.150;
+  if substring(option vendor-class-identifier, 0, 9) = "PXEClient" {
+    option domain-name "pxe.test";
+  }
+}
+subnet 10.0.0.0 netmask 255.255.255.0 { range 10.0.0.100 10.0.0.150; }
+)");
+  const auto& global = *server.model.global;
+  const auto& pxeSubnet = *server.model.subnets.at(0).chain.back();
+  CHECK(packetIndependent(global));
+  CHECK_FALSE(packetIndependent(pxeSubnet));
+  auto statementsOf = [](const char* text) {
+    auto parsed = parse(text);
+    return packetIndependent(parsed->config.statements);
+  };
+  CHECK(statementsOf("option routers 10.0.0.1; allow booting; authoritative; group { }"));
+  CHECK_FALSE(statementsOf("set name = \"x\";"));
+  CHECK_FALSE(statementsOf("option host-name = concat(\"pc-\", \"1\");"));
+  CHECK_FALSE(statementsOf("filename = concat(\"pxelinux\", \".0\");"));
+
+  // The subnet with `if` answers each packet on its own; nothing of it is remembered.
+  auto plain = server.handle(discover(1), kNow);
+  auto pxe = discover(2);
+  pxe.options.set(dhcp::option::kVendorClass, std::vector<std::uint8_t>{
+      'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't'});
+  auto booting = server.handle(pxe, kNow);
+  REQUIRE(plain.reply);
+  REQUIRE(booting.reply);
+  CHECK(optionText(*plain.reply, 15) == "static.test");
+  CHECK(optionText(*booting.reply, 15) == "pxe.test");
+  CHECK(optionText(*server.handle(discover(3), kNow).reply, 15) == "static.test");
+  for (const auto& [key, values] : server.model.scopeMemo.resolved) {
+    CHECK(std::find(key.first.begin(), key.first.end(), &pxeSubnet) == key.first.end());
+  }
 }
