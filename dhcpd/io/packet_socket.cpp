@@ -1,6 +1,8 @@
 #include "dhcpd/io/packet_socket.hpp"
 
+#include <linux/if_packet.h>
 #include <pcap/pcap.h>
+#include <sys/socket.h>
 
 #include <utility>
 
@@ -47,6 +49,15 @@ daemon::SystemResult<PacketSocket> PacketSocket::open(const std::string& interfa
                                                "not an Ethernet interface"});
   }
   if (::pcap_setdirection(handle, PCAP_D_IN) != 0) return fail("set capture direction");
+  // libpcap drops outgoing frames only after the kernel has copied them into the ring; a reply
+  // to a relay (UDP to port 67) passes the filter, so each one came back to be read, parsed and
+  // dropped. The kernel (4.20 and later) can leave them out of the ring.
+  const int ignoreOutgoing = 1;
+  if (::setsockopt(::pcap_fileno(handle), SOL_PACKET, PACKET_IGNORE_OUTGOING, &ignoreOutgoing,
+                   sizeof ignoreOutgoing) != 0) {
+    ::pcap_close(handle);
+    return daemon::lastSystemError(fmt::format("ignore outgoing frames on {}", interface));
+  }
   bpf_program program{};
   if (::pcap_compile(handle, &program, settings.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
     return fail("compile filter");
