@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/dhcp/message.hpp"
 #include "common/net/ipv4.hpp"
 
 namespace snowboot::dhcpd::engine {
@@ -23,6 +24,21 @@ inline std::vector<std::uint8_t> numberBytes(std::uint32_t value) {
 inline std::optional<std::uint32_t> optionNumberOf(const std::vector<std::uint8_t>& d) {
   if (d.size() != 4) return std::nullopt;
   return std::uint32_t{d[0]} << 24 | std::uint32_t{d[1]} << 16 | std::uint32_t{d[2]} << 8 | d[3];
+}
+
+// A message's option as an address or a number: nothing when absent or of another size.
+inline std::optional<net::Ipv4Address> optionAddress(const dhcp::Message& message,
+                                                     std::uint8_t code) {
+  const auto* option = message.options.find(code);
+  if (!option || option->data.size() != 4) return std::nullopt;
+  const auto& d = option->data;
+  return net::Ipv4Address(d[0], d[1], d[2], d[3]);
+}
+
+inline std::optional<std::uint32_t> optionNumber(const dhcp::Message& message,
+                                                 std::uint8_t code) {
+  const auto* option = message.options.find(code);
+  return option ? optionNumberOf(option->data) : std::nullopt;
 }
 
 }  // namespace snowboot::dhcpd::engine
