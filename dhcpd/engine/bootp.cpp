@@ -12,14 +12,6 @@
 
 namespace snowboot::dhcpd::engine {
 
-namespace {
-
-using dhcp::MessageType;
-using leases::BindingState;
-using leases::Lease;
-
-}  // namespace
-
 Outcome Engine::bootp(const Client& client, leases::Time now) {
   Outcome outcome;
   const auto& request = *client.request;

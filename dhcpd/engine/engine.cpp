@@ -15,10 +15,6 @@ namespace snowboot::dhcpd::engine {
 
 namespace {
 
-using dhcp::MessageType;
-using leases::BindingState;
-using leases::Lease;
-
 // ISC's print_hw_addr: lower-case hex octets joined by colons.
 std::string hardwareText(const dhcp::Message& message) {
   std::string out;

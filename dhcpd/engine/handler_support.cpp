@@ -6,10 +6,6 @@
 
 namespace snowboot::dhcpd::engine {
 
-using dhcp::MessageType;
-using leases::BindingState;
-using leases::Lease;
-
 bool isSubnetMember(const std::vector<const Subnet*>& shared, net::Ipv4Address address) {
   return std::any_of(shared.begin(), shared.end(),
                      [&](const Subnet* subnet) { return subnet->network.contains(address); });

@@ -11,6 +11,11 @@
 
 namespace snowboot::dhcpd::engine {
 
+// The names every handler speaks in.
+using dhcp::MessageType;
+using leases::BindingState;
+using leases::Lease;
+
 struct Engine::Client {
   const dhcp::Message* request = nullptr;
   const Arrival* arrival = nullptr;

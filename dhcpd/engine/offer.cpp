@@ -12,14 +12,6 @@
 
 namespace snowboot::dhcpd::engine {
 
-namespace {
-
-using dhcp::MessageType;
-using leases::BindingState;
-using leases::Lease;
-
-}  // namespace
-
 Outcome Engine::discover(const Client& client, leases::Time now) {
   Outcome outcome;
   // ISC: a DISCOVER repeated while its address is being pinged is not even logged; the OFFER

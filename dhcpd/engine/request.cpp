@@ -12,14 +12,6 @@
 
 namespace snowboot::dhcpd::engine {
 
-namespace {
-
-using dhcp::MessageType;
-using leases::BindingState;
-using leases::Lease;
-
-}  // namespace
-
 // ISC names a REQUEST's client by the lease it finds for the address: the one the client holds
 // (its recorded name), one just offered to it (the offer wrote the DISCOVER's name into it,
 // taken to be this packet's), else none: an INIT-REBOOT for an address the server never leased
