@@ -14,12 +14,6 @@ using dhcp::MessageType;
 
 namespace {
 
-dhcp::Message discover(std::uint8_t last, std::uint32_t xid) {
-  auto message = clientMessage(MessageType::Discover, last, xid);
-  message.options.set(dhcp::option::kParameterRequestList, kPrl);
-  return message;
-}
-
 dhcp::Message requestFor(std::uint8_t last, std::uint32_t xid, net::Ipv4Address address) {
   auto message = clientMessage(MessageType::Request, last, xid);
   message.options.set(dhcp::option::kRequestedAddress, bytesOf(address));

@@ -10,12 +10,6 @@ using snowboot::dhcpd::leases::BindingState;
 
 namespace {
 
-dhcp::Message discover(std::uint8_t last, std::uint32_t xid) {
-  auto message = clientMessage(MessageType::Discover, last, xid);
-  message.options.set(dhcp::option::kParameterRequestList, kPrl);
-  return message;
-}
-
 dhcp::Message requestFor(std::uint8_t last, std::uint32_t xid, net::Ipv4Address address,
                          std::optional<net::Ipv4Address> serverId) {
   auto message = clientMessage(MessageType::Request, last, xid);

@@ -129,4 +129,12 @@ host bootp-client {
 
 inline const std::vector<std::uint8_t> kPrl{1, 3, 6, 15, 51, 58, 59};
 
+// A DISCOVER from 52:54:00:00:00:<last> asking for the options in `prl`.
+inline dhcp::Message discover(std::uint8_t last, std::uint32_t xid,
+                              const std::vector<std::uint8_t>& prl = kPrl) {
+  auto message = clientMessage(dhcp::MessageType::Discover, last, xid);
+  message.options.set(dhcp::option::kParameterRequestList, prl);
+  return message;
+}
+
 }  // namespace snowboot::dhcpd::engine::testing

@@ -15,12 +15,6 @@ namespace {
 
 const std::vector<std::uint8_t> kPrlName{1, 3, 6, 15, 51, 58, 59, 12};
 
-dhcp::Message discover(std::uint8_t last, std::uint32_t xid) {
-  auto message = clientMessage(MessageType::Discover, last, xid);
-  message.options.set(dhcp::option::kParameterRequestList, kPrlName);
-  return message;
-}
-
 dhcp::Message requestFor(std::uint8_t last, std::uint32_t xid, net::Ipv4Address address,
                          bool selecting = true) {
   auto message = clientMessage(MessageType::Request, last, xid);
@@ -85,7 +79,7 @@ TEST_CASE("get-lease-hostnames looks up only the addresses of scopes that turn i
 TEST_CASE("get-lease-hostnames sends the address's name with ISC's NUL", "[engine][names]") {
   Server server(kNames);
   resolveLeaseHostnames(server.model, fakeDns);
-  auto offer = server.handle(discover(1, 1), kNow);
+  auto offer = server.handle(discover(1, 1, kPrlName), kNow);
   REQUIRE(offer.reply);
   CHECK(offer.reply->yiaddr == net::Ipv4Address(192, 168, 0, 100));
   CHECK(hostName(*offer.reply) == std::string("lease-100.pxelab.test\0", 22));
@@ -93,16 +87,16 @@ TEST_CASE("get-lease-hostnames sends the address's name with ISC's NUL", "[engin
   REQUIRE(ack.reply);
   CHECK(hostName(*ack.reply) == std::string("lease-100.pxelab.test\0", 22));
 
-  auto nameless = server.handle(discover(2, 2), kNow);
+  auto nameless = server.handle(discover(2, 2, kPrlName), kNow);
   REQUIRE(nameless.reply);
   CHECK(hostName(*nameless.reply) == "(none)");
   CHECK(nameless.log.at(1) == "No hostname for 192.168.0.101");
 
-  auto fixed = server.handle(discover(0xf3, 3), kNow);
+  auto fixed = server.handle(discover(0xf3, 3, kPrlName), kNow);
   REQUIRE(fixed.reply);
   CHECK(hostName(*fixed.reply) == std::string("fixed-200.pxelab.test\0", 22));
   // use-host-decl-names comes first: the declaration's name, without a NUL.
-  auto declared = server.handle(discover(0xf4, 4), kNow);
+  auto declared = server.handle(discover(0xf4, 4, kPrlName), kNow);
   REQUIRE(declared.reply);
   CHECK(hostName(*declared.reply) == "pc-decl");
 }
@@ -115,7 +109,7 @@ one-lease-per-client on;
 subnet 192.168.0.0 netmask 255.255.255.0 { range 192.168.0.100 192.168.0.101; }
 subnet 10.99.0.0 netmask 255.255.255.0 { range 10.99.0.100 10.99.0.101; }
 )");
-  auto offer = server.handle(discover(1, 1), kNow);
+  auto offer = server.handle(discover(1, 1, kPrlName), kNow);
   REQUIRE(offer.reply);
   auto first = offer.reply->yiaddr;
   REQUIRE(server.handle(requestFor(1, 1, first), kNow).reply);
@@ -133,7 +127,7 @@ subnet 10.99.0.0 netmask 255.255.255.0 { range 10.99.0.100 10.99.0.101; }
   CHECK(server.store.findByAddress(first)->state == BindingState::Active);
 
   // Offered, then requested: the offer recorded the client, its older leases are released.
-  auto moved = server.handle(relay(discover(1, 3)), kNow);
+  auto moved = server.handle(relay(discover(1, 3, kPrlName)), kNow);
   REQUIRE(moved.reply);
   auto second = moved.reply->yiaddr;
   auto ack = server.handle(relay(requestFor(1, 3, second)), kNow);
@@ -150,10 +144,10 @@ authoritative;
 subnet 192.168.0.0 netmask 255.255.255.0 { range 192.168.0.100 192.168.0.101; }
 subnet 10.99.0.0 netmask 255.255.255.0 { range 10.99.0.100 10.99.0.101; }
 )");
-  auto offer = server.handle(discover(1, 1), kNow);
+  auto offer = server.handle(discover(1, 1, kPrlName), kNow);
   REQUIRE(offer.reply);
   REQUIRE(server.handle(requestFor(1, 1, offer.reply->yiaddr), kNow).reply);
-  auto relayed = discover(1, 2);
+  auto relayed = discover(1, 2, kPrlName);
   relayed.giaddr = net::Ipv4Address(10, 99, 0, 1);
   auto moved = server.handle(relayed, kNow);
   REQUIRE(moved.reply);

@@ -12,12 +12,6 @@ using snowboot::dhcpd::leases::BindingState;
 
 namespace {
 
-dhcp::Message discover(std::uint8_t last, std::uint32_t xid) {
-  auto message = clientMessage(MessageType::Discover, last, xid);
-  message.options.set(dhcp::option::kParameterRequestList, kPrl);
-  return message;
-}
-
 dhcp::Message request(std::uint8_t last, std::uint32_t xid, net::Ipv4Address address) {
   auto message = clientMessage(MessageType::Request, last, xid);
   message.options.set(dhcp::option::kRequestedAddress, bytesOf(address));
