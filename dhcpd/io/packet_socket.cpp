@@ -51,13 +51,11 @@ daemon::SystemResult<PacketSocket> PacketSocket::open(const std::string& interfa
   if (::pcap_setdirection(handle, PCAP_D_IN) != 0) return fail("set capture direction");
   // libpcap drops outgoing frames only after the kernel has copied them into the ring; a reply
   // to a relay (UDP to port 67) passes the filter, so each one came back to be read, parsed and
-  // dropped. The kernel (4.20 and later) can leave them out of the ring.
+  // dropped. The kernel (4.20 and later) can leave them out of the ring; an older one refuses
+  // the option, and libpcap's own check (and the server's) still drop them.
   const int ignoreOutgoing = 1;
-  if (::setsockopt(::pcap_fileno(handle), SOL_PACKET, PACKET_IGNORE_OUTGOING, &ignoreOutgoing,
-                   sizeof ignoreOutgoing) != 0) {
-    ::pcap_close(handle);
-    return daemon::lastSystemError(fmt::format("ignore outgoing frames on {}", interface));
-  }
+  (void)::setsockopt(::pcap_fileno(handle), SOL_PACKET, PACKET_IGNORE_OUTGOING, &ignoreOutgoing,
+                     sizeof ignoreOutgoing);
   bpf_program program{};
   if (::pcap_compile(handle, &program, settings.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
     return fail("compile filter");
