@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Instructions our dhcpd spends per DORA, counted by callgrind while perfdhcp runs 1000 DORA
-# exchanges at 200/s against it (bench/dhcpd_perfdhcp.sh's setup, 10k pool). CPU seconds on
-# this shared machine differ by up to 10% between identical runs; these counts repeat to a
+# exchanges at 200/s against it (bench/dhcpd_perfdhcp.sh's setup; POOL picks the pool, 10k by
+# default; at this count nearly every exchange makes a new lease). CPU seconds on this shared
+# machine differ by up to 10% between identical runs; these counts repeat to a
 # fraction of a percent, so they tell whether a change to the hot path helped.
 # Run as root, through the shared lock:
 #   flock /tmp/snowboot-build.lock bench/dhcpd_callgrind.sh OUR_DHCPD [CALLGRIND_OUT]
@@ -20,7 +21,7 @@ printf '#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file=%s %s "$@
   "$out" "$ours" >"$wrapper"
 chmod +x "$wrapper"
 rm -f "$out"
-SERVERS=snowboot LADDER=200 "$(dirname "$0")/dhcpd_perfdhcp.sh" "$wrapper" 5 10k >"$log" 2>&1 \
+SERVERS=snowboot LADDER=200 "$(dirname "$0")/dhcpd_perfdhcp.sh" "$wrapper" 5 "${POOL:-10k}" >"$log" 2>&1 \
   || { cat "$log" >&2; exit 1; }
 acks=$(grep -o 'RA [0-9]*/' "$log" | head -1 | tr -dc 0-9)
 [ -s "$out" ] && [ "${acks:-0}" -gt 0 ] || { cat "$log" >&2; echo "no profile or no ACKs" >&2; exit 1; }

@@ -196,6 +196,7 @@ void Server::refreshInterfaces() {
     served.choice = choice;
     served.socket = std::make_unique<io::PacketSocket>(std::move(*socket));
     served.stream = std::make_unique<StreamDescriptor>(io_, served.socket->fileDescriptor());
+    served.readTimer = std::make_unique<asio::steady_timer>(io_);
     auto [it, inserted] = served_.emplace(choice.name, std::move(served));
     std::string where = fmt::format("LPF/{}/{}/{}", choice.name,
                                     choice.mac ? choice.mac->toString() : "-",
@@ -207,19 +208,52 @@ void Server::refreshInterfaces() {
 }
 
 void Server::readFrames(Served& served) {
-  std::string name = served.choice.name;
-  auto alive = alive_;
-  served.stream->async_wait(StreamDescriptor::wait_read, [this, name, alive](auto error) {
-    if (error || !*alive) return;
-    auto found = served_.find(name);
-    if (found == served_.end()) return;
-    Served& current = found->second;
+  served.stream->async_wait(StreamDescriptor::wait_read,
+                            [this, name = served.choice.name, alive = alive_](auto error) {
+                              if (!error && *alive) drainFrames(name);
+                            });
+}
+
+void Server::readFramesAt(Served& served, ReadPacer::Clock::time_point when) {
+  served.readTimer->expires_at(when);
+  served.readTimer->async_wait([this, name = served.choice.name, alive = alive_](auto error) {
+    if (!error && *alive) drainFrames(name);
+  });
+}
+
+void Server::drainFrames(const std::string& name) {
+  auto found = served_.find(name);
+  if (found == served_.end()) return;
+  Served& current = found->second;
+  const auto start = ReadPacer::Clock::now();
+  std::size_t frames = 0;
+  {
     const log::Logger::Hold hold(logger_);  // the burst's lines leave together
     auto drained = current.socket->drain([&](auto frame) { onFrame(current, frame); });
-    if (!drained) logger_.error("receive on {}: {}", name, drained.error().message());
-    // onFrame never removes interfaces, so `current` is still valid here.
+    if (drained) {
+      frames = *drained;
+    } else {
+      logger_.error("receive on {}: {}", name, drained.error().message());
+    }
+  }
+  // onFrame never removes interfaces, so `current` is still valid here. While reads are paced
+  // the socket is out of the loop's epoll set: registered (edge-triggered, as Asio does), each
+  // frame would still wake the loop, only to find nothing waiting on it.
+  if (auto next = current.pacer.afterRead(start, frames)) {
+    if (current.stream->is_open()) current.stream->release();
+    readFramesAt(current, *next);
+  } else {
+    if (!current.stream->is_open()) {
+      boost::system::error_code error;
+      current.stream->assign(current.socket->fileDescriptor(), error);
+      if (error) {
+        logger_.error("watch {} again: {}; retrying in a second", name, error.message());
+        readFramesAt(current, start + std::chrono::seconds(1));
+        return;
+      }
+    }
     readFrames(current);
-  });
+  }
 }
 
 void Server::onFrame(Served& served, std::span<const std::uint8_t> frame) {

@@ -26,6 +26,7 @@
 #include "dhcpd/io/packet_socket.hpp"
 #include "dhcpd/io/udp_socket.hpp"
 #include "dhcpd/leases/file_store.hpp"
+#include "dhcpd/server/read_pacer.hpp"
 
 namespace snowboot::dhcpd::server {
 
@@ -53,11 +54,16 @@ class Server {
     io::InterfaceChoice choice;
     std::unique_ptr<io::PacketSocket> socket;
     std::unique_ptr<boost::asio::posix::stream_descriptor> stream;
+    ReadPacer pacer;
+    std::unique_ptr<boost::asio::steady_timer> readTimer;  // paced reads
   };
 
   void rebuildBilling();
   void refreshInterfaces();
+  // Waits for the interface's frames: on readiness, or at the pacer's time under load.
   void readFrames(Served& served);
+  void readFramesAt(Served& served, ReadPacer::Clock::time_point when);
+  void drainFrames(const std::string& name);
   void onFrame(Served& served, std::span<const std::uint8_t> frame);
   void watchLinks();
   void scheduleExpiry();
