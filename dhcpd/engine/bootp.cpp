@@ -45,7 +45,7 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
       std::optional<net::Ipv4Address> address;
       if (!ranges.empty()) address = store_.allocate({ranges, now, now});
       if (!address) {
-        outcome.log.back() += ": no available leases";
+        outcome.log.back() += ": BOOTP from dynamic client and no dynamic leases";
         return outcome;
       }
       plan.yiaddr = *address;
@@ -55,12 +55,12 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
     chain = &pool->chain;
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
-  if (denied(effective, "booting")) {
-    outcome.log.back() += ": booting disallowed";
-    return outcome;
-  }
-  if (denied(effective, "bootp")) {
-    outcome.log.back() += ": BOOTP from dynamic client and no dynamic leases";
+  if (auto refused = refusal(effective, !client.host, true)) {
+    if (refused->empty()) {
+      outcome.log.pop_back();  // ignored: ISC logs nothing
+    } else {
+      outcome.log.back() += *refused;
+    }
     return outcome;
   }
   Billing bill;

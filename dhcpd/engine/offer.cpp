@@ -32,7 +32,13 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
     outcome.log.back() += ": unknown network segment";
     return outcome;
   }
-  if (auto failed = offer(client, now, outcome, std::nullopt, 1)) outcome.log.front() += *failed;
+  if (auto failed = offer(client, now, outcome, std::nullopt, 1)) {
+    if (failed->empty()) {
+      outcome.log.erase(outcome.log.begin());  // ignored: ISC logs nothing
+    } else {
+      outcome.log.front() += *failed;
+    }
+  }
   return outcome;
 }
 
@@ -49,7 +55,8 @@ Outcome Engine::probed(const dhcp::Message& request, const Arrival& arrival, con
   }
   if (result == ProbeResult::Silent) {
     offers_.setCheck(probe.address, OfferBook::Check::Clear);
-    if (auto failed = offer(client, now, outcome, std::nullopt, probe.attempt)) {
+    if (auto failed = offer(client, now, outcome, std::nullopt, probe.attempt);
+        failed && !failed->empty()) {
       outcome.log.push_back(
           fmt::format("DHCPDISCOVER from {} via {}{}", client.from, client.via, *failed));
     }
@@ -79,7 +86,8 @@ Outcome Engine::probed(const dhcp::Message& request, const Arrival& arrival, con
   abandoned.bootp = false;
   outcome.commits.push_back(abandoned);
   if (probe.attempt >= kMaxProbesPerDiscover) return outcome;
-  if (auto failed = offer(client, now, outcome, probe.address, probe.attempt + 1)) {
+  if (auto failed = offer(client, now, outcome, probe.address, probe.attempt + 1);
+      failed && !failed->empty()) {
     outcome.log.push_back(
         fmt::format("DHCPDISCOVER from {} via {}{}", client.from, client.via, *failed));
   }
@@ -153,8 +161,7 @@ std::optional<std::string> Engine::offer(const Client& client, leases::Time now,
     plan.subnet = config_.subnetFor(plan.yiaddr);
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
-  if (denied(effective, "booting")) return std::string(": booting disallowed");
-  if (!client.host && denied(effective, "unknown-clients")) return std::string(": unknown client");
+  if (auto refused = refusal(effective, !client.host, false)) return std::string(*refused);
   if (!fixed && offers_.check(plan.yiaddr) != OfferBook::Check::Clear &&
       needsPing(effective, client, plan.yiaddr, now)) {
     if (offers_.probing() >= maxProbes_) {

@@ -119,8 +119,12 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     chain = &pool->chain;
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
-  if (denied(effective, "booting")) {
-    outcome.log.back() += ": booting disallowed";
+  if (auto refused = refusal(effective, !client.host, false)) {
+    if (refused->empty()) {
+      outcome.log.pop_back();  // ignored: ISC logs nothing
+    } else {
+      outcome.log.back() += *refused;
+    }
     return outcome;
   }
   Billing bill;

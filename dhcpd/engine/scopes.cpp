@@ -56,9 +56,23 @@ Resolved resolveScopes(const ConfigModel& config, const ScopeChain& chain, const
   return Resolved(std::move(effective));
 }
 
-bool denied(const Effective& effective, std::string_view key) {
-  auto found = effective.permits.find(key);
-  return found != effective.permits.end() && found->second != "allow";
+std::optional<std::string_view> refusal(const Effective& effective, bool unknownClient,
+                                        bool bootp) {
+  struct Check {
+    bool applies;
+    std::string_view key;
+    std::string_view logged;
+  };
+  const Check checks[] = {{unknownClient, "unknown-clients", ": unknown client"},
+                          {bootp, "bootp", ": bootp disallowed"},
+                          {true, "booting", ": booting disallowed"}};
+  for (const auto& check : checks) {
+    if (!check.applies) continue;
+    auto found = effective.permits.find(check.key);
+    if (found == effective.permits.end() || found->second == "allow") continue;
+    return found->second == "ignore" ? std::string_view() : check.logged;
+  }
+  return std::nullopt;
 }
 
 void addLeaseHostname(const ConfigModel& config, Resolved& resolved, net::Ipv4Address address,

@@ -45,8 +45,13 @@ class Resolved {
 Resolved resolveScopes(const ConfigModel& config, const ScopeChain& chain, const Host* host,
                        const PacketContext& context);
 
-// `deny KEY;` / `ignore KEY;` in scope (booting, unknown-clients, bootp): not served.
-bool denied(const Effective& effective, std::string_view key);
+// ISC's refusals by `deny KEY;` or `ignore KEY;` in scope, in the order of its ack_lease (every
+// OFFER, ACK and dynamic BOOTP reply) and bootp.c: an unknown client (one without a host
+// declaration) when unknown-clients is denied, a BOOTP request when bootp is, any request when
+// booting is. Returns the log line's ending, empty for `ignore` (ISC logs nothing then), or
+// nothing when the request may be answered.
+std::optional<std::string_view> refusal(const Effective& effective, bool unknownClient,
+                                        bool bootp);
 
 // `get-lease-hostnames on;`: option 12 is the address's DNS name unless a host name is already
 // set (by `option host-name` or use-host-decl-names), as ISC's ack_lease.

@@ -103,6 +103,15 @@ run_scenarios() {
   exchange deny-unknown-known --type discover --mac 52:54:00:00:00:c1 --xid 0x1011
   stop_server
 
+  start_server "$conf_dir/dhcpd-deny-unknown-scope.conf"
+  exchange deny-unknown-scope-request --type request --mac 52:54:00:00:00:c2 --xid 0x1013 \
+    --requested 192.168.0.100 --server-id 192.168.0.1 --option 55:$prl --timeout-ms 1500
+  exchange deny-unknown-scope-bootp --type bootp --mac 52:54:00:00:00:c3 --xid 0x1014 \
+    --timeout-ms 1500
+  exchange deny-unknown-scope-known --type request --mac 52:54:00:00:00:c1 --xid 0x1015 \
+    --requested 192.168.0.100 --server-id 192.168.0.1 --option 55:$prl
+  stop_server
+
   start_server "$conf_dir/dhcpd-classes.conf"
   exchange class-subclass-allowed --type discover --mac 52:54:00:00:00:d1 --xid 0x1020 \
     --option 55:$prl

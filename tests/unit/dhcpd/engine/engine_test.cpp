@@ -410,6 +410,80 @@ host known-client { hardware ethernet 52:54:00:00:00:c1; }
   CHECK(codes(*known.reply) == "53,54,51,1");  // no list: every option in scope, by code
 }
 
+TEST_CASE("deny unknown-clients in scope refuses REQUESTs and dynamic BOOTP too", "[engine]") {
+  // ISC checks boot-unknown-clients in ack_lease, which every OFFER, ACK and dynamic BOOTP reply
+  // goes through: a client that was given a lease before the line was added is refused when it
+  // renews.
+  const std::string config = R"(
+authoritative;
+DENY unknown-clients;
+subnet 192.168.0.0 netmask 255.255.255.0 {
+  range 192.168.0.100 192.168.0.149;
+  range dynamic-bootp 192.168.0.150 192.168.0.151;
+}
+host known-client { hardware ethernet 52:54:00:00:00:c1; }
+)";
+  const net::Ipv4Address wanted(192, 168, 0, 100);
+  auto configured = [&](std::string_view word) {
+    std::string text = config;
+    text.replace(text.find("DENY"), 4, word);
+    return text;
+  };
+  Server denying(configured("deny"));
+  auto unknown = denying.handle(requestFor(0xc0, 1, wanted, kServer), kNow);
+  CHECK_FALSE(unknown.reply);
+  CHECK(unknown.commits.empty());
+  REQUIRE(unknown.log.size() == 1);
+  CHECK(unknown.log[0] ==
+        "DHCPREQUEST for 192.168.0.100 (192.168.0.1) from 52:54:00:00:00:c0 via s0: unknown client");
+  auto known = denying.handle(requestFor(0xc1, 2, wanted, kServer), kNow);
+  REQUIRE(known.reply);
+  CHECK(known.reply->messageType() == MessageType::Ack);
+
+  dhcp::Message bootp;
+  bootp.xid = 3;
+  bootp.chaddr = {0x52, 0x54, 0x00, 0x00, 0x00, 0xc2};
+  auto unknownBootp = denying.handle(bootp, kNow);
+  CHECK_FALSE(unknownBootp.reply);
+  REQUIRE(unknownBootp.log.size() == 1);
+  CHECK(unknownBootp.log[0] == "BOOTREQUEST from 52:54:00:00:00:c2 via s0: unknown client");
+  bootp.chaddr[5] = 0xc1;
+  CHECK(denying.handle(bootp, kNow).reply);
+
+  // `ignore`: the same refusals, and no line at all.
+  Server ignoring(configured("ignore"));
+  auto ignored = ignoring.handle(requestFor(0xc0, 4, wanted, kServer), kNow);
+  CHECK_FALSE(ignored.reply);
+  CHECK(ignored.log.empty());
+  auto ignoredDiscover = ignoring.handle(discover(0xc0, 5), kNow);
+  CHECK_FALSE(ignoredDiscover.reply);
+  CHECK(ignoredDiscover.log.empty());
+  bootp.chaddr[5] = 0xc2;
+  CHECK(ignoring.handle(bootp, kNow).log.empty());
+}
+
+TEST_CASE("BOOTP refusals come in ISC's order and words", "[engine]") {
+  Server server(R"(
+subnet 192.168.0.0 netmask 255.255.255.0 { range dynamic-bootp 192.168.0.150 192.168.0.151; }
+host both { hardware ethernet 52:54:00:00:00:b1; deny bootp; deny booting; }
+host booting { hardware ethernet 52:54:00:00:00:b2; deny booting; }
+)");
+  dhcp::Message bootp;
+  bootp.xid = 6;
+  bootp.chaddr = {0x52, 0x54, 0x00, 0x00, 0x00, 0xb1};
+  CHECK(server.handle(bootp, kNow).log.back() ==
+        "BOOTREQUEST from 52:54:00:00:00:b1 via s0: bootp disallowed");
+  bootp.chaddr[5] = 0xb2;
+  CHECK(server.handle(bootp, kNow).log.back() ==
+        "BOOTREQUEST from 52:54:00:00:00:b2 via s0: booting disallowed");
+  // A DHCP client is not refused by `deny bootp`.
+  Server dhcpOnly(R"(
+deny bootp;
+subnet 192.168.0.0 netmask 255.255.255.0 { range 192.168.0.100 192.168.0.109; }
+)");
+  CHECK(dhcpOnly.handle(discover(1, 7), kNow).reply);
+}
+
 TEST_CASE("a host's fixed address is offered on its network", "[engine]") {
   Server server(std::string(kLabConfig) +
                 "host pc { hardware ethernet 52:54:00:00:00:33; fixed-address 192.168.0.33; "
@@ -507,7 +581,8 @@ subnet 192.168.0.0 netmask 255.255.255.0 {
   message.chaddr[5] = 0x43;
   auto none = plain.handle(message, kNow);
   CHECK_FALSE(none.reply);
-  CHECK(none.log.back() == "BOOTREQUEST from 52:54:00:00:00:43 via s0: no available leases");
+  CHECK(none.log.back() ==
+        "BOOTREQUEST from 52:54:00:00:00:43 via s0: BOOTP from dynamic client and no dynamic leases");
 }
 
 TEST_CASE("DISCOVER with option 50 is offered that address when it is free", "[engine]") {
