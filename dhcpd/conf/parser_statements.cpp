@@ -276,7 +276,7 @@ void Parser::parsePoolPermit(std::vector<Statement>& out) {
     setArgs(statement, {"members", name.value});
     needClients = false;
   } else if (key.is("after")) {
-    // `after DATE`: parsed, kept; the engine compares it with the time it is given.
+    // `after DATE`: parsed and kept; not evaluated yet, the engine lets it match no client.
     next();
     addArg(statement, "after");
     while (!peek().isPunct(';') && !peek().isEnd() && !peek().isPunct('}')) {

@@ -189,8 +189,11 @@ void Engine::releaseOtherLeases(const Client& client, net::Ipv4Address keep, boo
   bool byHardware = uid.empty();
   if (!byHardware && client.host && client.host->clientId.empty()) {
     auto effective = resolveScopes(config_, {}, client.host, client.context);
+    // ISC's duplicates option, set as `deny duplicates;` or as `duplicates off;`.
     auto duplicates = effective->text("duplicates");
-    byHardware = duplicates && (*duplicates == "off" || *duplicates == "false");
+    auto permit = effective->permits.find("duplicates");
+    byHardware = (duplicates && (*duplicates == "off" || *duplicates == "false")) ||
+                 (permit != effective->permits.end() && permit->second != "allow");
   }
   if (byHardware && !hardware.empty()) {
     auto more = store_.findByHardware(hardware);

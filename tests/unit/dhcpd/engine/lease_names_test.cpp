@@ -158,3 +158,37 @@ subnet 10.99.0.0 netmask 255.255.255.0 { range 10.99.0.100 10.99.0.101; }
   CHECK(ack.commits.size() == 1);
   CHECK(server.store.findByAddress(offer.reply->yiaddr)->state == BindingState::Active);
 }
+
+TEST_CASE("one-lease-per-client finds a declared host's leases by hardware under deny duplicates",
+          "[engine][names]") {
+  // ISC's duplicates option, in either spelling; with it allowed (the default) a client that
+  // changes its identifier keeps the lease of the old one.
+  auto withUid = [](dhcp::Message message, std::uint8_t id) {
+    message.options.set(dhcp::option::kClientIdentifier,
+                        std::vector<std::uint8_t>{0xff, 0, 0, 0, id});
+    return message;
+  };
+  for (const auto& [form, released] : {std::pair{"deny duplicates;", true},
+                                       std::pair{"duplicates off;", true},
+                                       std::pair{"", false}}) {
+    CAPTURE(form);
+    Server server(std::string(R"(
+authoritative;
+one-lease-per-client on;
+)") + form + R"(
+subnet 192.168.0.0 netmask 255.255.255.0 { range 192.168.0.100 192.168.0.101; }
+host pc { hardware ethernet 52:54:00:00:00:01; }
+)");
+    auto offer = server.handle(withUid(discover(1, 1, kPrlName), 0xa), kNow);
+    REQUIRE(offer.reply);
+    auto first = offer.reply->yiaddr;
+    REQUIRE(server.handle(withUid(requestFor(1, 1, first), 0xa), kNow).reply);
+    auto again = server.handle(withUid(discover(1, 2, kPrlName), 0xb), kNow);
+    REQUIRE(again.reply);
+    auto second = again.reply->yiaddr;
+    CHECK(second != first);
+    REQUIRE(server.handle(withUid(requestFor(1, 2, second), 0xb), kNow).reply);
+    CHECK(server.store.findByAddress(first)->state ==
+          (released ? BindingState::Free : BindingState::Active));
+  }
+}
