@@ -156,13 +156,6 @@ class IscStore {
   std::size_t bufix_ = 0, six_ = 0, tix_ = 0;
 };
 
-// The entry for `code` in a const or mutable list of options.
-template <class Entries>
-auto positionOf(Entries& entries, std::uint8_t code) {
-  return std::find_if(entries.begin(), entries.end(),
-                      [code](const Option& entry) { return entry.code == code; });
-}
-
 void writeTextField(ByteWriter& writer, const std::string& text, std::size_t fieldSize) {
   writer.text(text);
   writer.fill(fieldSize - text.size());
@@ -202,38 +195,93 @@ std::string_view toString(EncodeErrorCode code) {
   return "cannot encode";
 }
 
-const Option* OptionList::find(std::uint8_t code) const {
-  auto found = positionOf(entries_, code);
+OptionList::Entry* OptionList::entryFor(std::uint8_t code) {
+  auto found = std::find_if(entries_.begin(), entries_.end(),
+                            [code](const Entry& entry) { return entry.code == code; });
   return found == entries_.end() ? nullptr : &*found;
 }
 
-void OptionList::set(std::uint8_t code, std::vector<std::uint8_t> data) {
-  if (entries_.empty()) entries_.reserve(kTypicalCount);
-  auto found = positionOf(entries_, code);
-  if (found != entries_.end()) {
-    found->data = std::move(data);
+std::optional<Option> OptionList::find(std::uint8_t code) const {
+  for (const auto& entry : entries_) {
+    if (entry.code == code) return view(entry);
+  }
+  return std::nullopt;
+}
+
+bool OptionList::contains(std::uint8_t code) const { return find(code).has_value(); }
+
+namespace {
+
+// Whether `data` is a view into `buffer`: such data is copied out before the buffer grows.
+bool aliases(std::span<const std::uint8_t> data, const std::vector<std::uint8_t>& buffer) {
+  return !data.empty() && data.data() >= buffer.data() &&
+         data.data() < buffer.data() + buffer.size();
+}
+
+}  // namespace
+
+void OptionList::set(std::uint8_t code, std::span<const std::uint8_t> data) {
+  if (entries_.empty()) {
+    entries_.reserve(kTypicalCount);
+    bytes_.reserve(kTypicalBytes);
+  }
+  Entry* entry = entryFor(code);
+  if (entry != nullptr && data.size() <= entry->length) {
+    // In place: std::copy copes with `data` being this entry's own bytes (it only moves left).
+    std::copy(data.begin(), data.end(), bytes_.begin() + entry->offset);
+    entry->length = static_cast<std::uint32_t>(data.size());
+    return;
+  }
+  std::vector<std::uint8_t> copy;
+  if (aliases(data, bytes_)) {
+    copy.assign(data.begin(), data.end());
+    data = copy;
+  }
+  const auto offset = static_cast<std::uint32_t>(bytes_.size());
+  bytes_.insert(bytes_.end(), data.begin(), data.end());
+  if (entry != nullptr) {
+    entry->offset = offset;
+    entry->length = static_cast<std::uint32_t>(data.size());
   } else {
-    entries_.push_back({code, std::move(data)});
+    entries_.push_back({code, offset, static_cast<std::uint32_t>(data.size())});
   }
 }
 
 void OptionList::append(std::uint8_t code, std::span<const std::uint8_t> data) {
-  if (entries_.empty()) entries_.reserve(kTypicalCount);
-  auto found = positionOf(entries_, code);
-  if (found != entries_.end()) {
-    found->data.insert(found->data.end(), data.begin(), data.end());
-  } else {
-    entries_.push_back({code, std::vector<std::uint8_t>(data.begin(), data.end())});
+  Entry* entry = entryFor(code);
+  if (entry == nullptr) {
+    set(code, data);
+    return;
   }
+  std::vector<std::uint8_t> copy;
+  if (aliases(data, bytes_)) {
+    copy.assign(data.begin(), data.end());
+    data = copy;
+  }
+  if (entry->offset + entry->length != bytes_.size()) {
+    // Not the last data in the buffer: the entry's bytes move to the end first.
+    const auto offset = static_cast<std::uint32_t>(bytes_.size());
+    bytes_.resize(bytes_.size() + entry->length);
+    std::copy_n(bytes_.begin() + entry->offset, entry->length, bytes_.begin() + offset);
+    entry->offset = offset;
+  }
+  bytes_.insert(bytes_.end(), data.begin(), data.end());
+  entry->length += static_cast<std::uint32_t>(data.size());
 }
 
 void OptionList::remove(std::uint8_t code) {
-  std::erase_if(entries_, [code](const Option& entry) { return entry.code == code; });
+  std::erase_if(entries_, [code](const Entry& entry) { return entry.code == code; });
+}
+
+bool operator==(const OptionList& a, const OptionList& b) {
+  return std::ranges::equal(a.entries(), b.entries(), [](const Option& x, const Option& y) {
+    return x.code == y.code && std::ranges::equal(x.data, y.data);
+  });
 }
 
 std::optional<MessageType> Message::messageType() const {
-  const Option* type = options.find(option::kMessageType);
-  if (type == nullptr || type->data.size() != 1) return std::nullopt;
+  auto type = options.find(option::kMessageType);
+  if (!type || type->data.size() != 1) return std::nullopt;
   const auto value = type->data[0];
   if (value < 1 || value > 8) return std::nullopt;
   return static_cast<MessageType>(value);
@@ -314,10 +362,10 @@ std::expected<std::span<const std::uint8_t>, EncodeErrorCode> encode(
   std::size_t fieldSize = std::clamp(limits.optionsField, kCookieSize + 1, kMaximumOptionsField);
 
   // Relay agent information first, into its own room, as ISC stores it apart (1024 bytes).
-  const Option* agent = message.options.find(option::kRelayAgentInformation);
+  auto agent = message.options.find(option::kRelayAgentInformation);
   IscStore agentStore(1024, 0, 0);
   std::size_t agentSize = 0;
-  if (agent != nullptr) {
+  if (agent) {
     if (agentStore.store(agent->code, agent->data, true)) {
       agentSize = agentStore.main().size();
     } else if (dropped != nullptr) {
@@ -339,14 +387,14 @@ std::expected<std::span<const std::uint8_t>, EncodeErrorCode> encode(
     total += kServerNameSize;
   }
   IscStore store(total, fileCutoff, snameCutoff);
-  const auto& entries = message.options.entries();
+  const auto entries = message.options.entries();
   // The last option stored here (option 82 has its own room).
   std::size_t last = entries.size();
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (entries[i].code != option::kRelayAgentInformation) last = i;
   }
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    const auto& entry = entries[i];
+    const Option entry = entries[i];
     if (entry.code == option::kRelayAgentInformation) continue;
     const bool final = limits.lastIsFinal && i == last;
     if (!store.store(entry.code, entry.data, final) && dropped != nullptr) {

@@ -31,14 +31,14 @@ Engine::Client Engine::identify(const dhcp::Message& request, const Arrival& arr
   client.hardware.type = request.htype;
   auto hw = request.hardwareAddress();
   client.hardware.address.assign(hw.begin(), hw.end());
-  if (const auto* uid = request.options.find(dhcp::option::kClientIdentifier)) {
+  if (const auto uid = request.options.find(dhcp::option::kClientIdentifier)) {
     client.uid.assign(uid->data.begin(), uid->data.end());
   }
   client.host = config_.hostByClientId(client.uid);
   if (!client.host) client.host = config_.hostByHardware(client.hardware);
   client.mac = hardwareText(request);
   client.from = client.mac;
-  if (const auto* name = request.options.find(dhcp::option::kHostName)) {
+  if (const auto name = request.options.find(dhcp::option::kHostName)) {
     client.from += " (" + std::string(name->data.begin(), name->data.end()) + ")";
   }
   client.via = request.giaddr.isAny() ? arrival.interface : request.giaddr.toString();

@@ -25,7 +25,7 @@ std::optional<std::uint8_t> dhcpCode(std::string_view spaceName, const PacketCon
 std::optional<std::string> agentOption(std::string_view name, const PacketContext& context) {
   if (!context.catalogue || !context.packet) return std::nullopt;
   const auto* definition = context.catalogue->find("agent", name);
-  const auto* agent = context.packet->options.find(82);
+  const auto agent = context.packet->options.find(82);
   if (!definition || !agent) return std::nullopt;
   const auto& data = agent->data;
   for (std::size_t at = 0; at + 2 <= data.size();) {
@@ -44,7 +44,7 @@ std::optional<std::string> packetOption(std::string_view spaceName, const Packet
   if (spaceName.substr(0, 6) == "agent.") return agentOption(spaceName.substr(6), context);
   auto code = dhcpCode(spaceName, context);
   if (!code || !context.packet) return std::nullopt;
-  const auto* option = context.packet->options.find(*code);
+  const auto option = context.packet->options.find(*code);
   if (!option) return std::nullopt;
   return std::string(option->data.begin(), option->data.end());
 }

@@ -72,7 +72,7 @@ Lease makeLease(net::Ipv4Address address, const leases::HardwareAddress& hardwar
                                                   : std::nullopt;
   lease.hardware = hardware;
   lease.uid = uid;
-  if (const auto* name = request.options.find(dhcp::option::kHostName)) {
+  if (const auto name = request.options.find(dhcp::option::kHostName)) {
     lease.clientHostname = std::string(name->data.begin(), name->data.end());
   }
   return lease;

@@ -35,20 +35,20 @@ std::vector<std::uint8_t> encapsulate(const std::map<std::uint32_t, std::vector<
 // Options of other spaces go where dhcpd.conf says: inside the option that encapsulates their
 // space, inside option 43 for the vendor-option-space, at top level for the site-option-space.
 void placeSpaceOptions(const ConfigModel& config, const Effective& effective,
-                       std::map<std::uint8_t, std::vector<std::uint8_t>>& options) {
+                       ReplyValues& options) {
   const auto& catalogue = config.source->catalogue;
   for (const auto& [space, sub] : effective.spaceOptions) {
     if (auto carrier = config.encapsulations.find(space); carrier != config.encapsulations.end()) {
       if (!options.contains(carrier->second)) {
-        options[carrier->second] = encapsulate(sub, catalogue.findSpace(space));
+        options.set(carrier->second, encapsulate(sub, catalogue.findSpace(space)));
       }
     }
   }
   if (auto vendor = effective.text("vendor-option-space")) {
     auto sub = effective.spaceOptions.find(*vendor);
     if (sub != effective.spaceOptions.end() && !options.contains(dhcp::option::kVendorSpecific)) {
-      options[dhcp::option::kVendorSpecific] =
-          encapsulate(sub->second, catalogue.findSpace(*vendor));
+      options.set(dhcp::option::kVendorSpecific,
+                  encapsulate(sub->second, catalogue.findSpace(*vendor)));
     }
   }
   if (auto site = effective.text("site-option-space")) {
@@ -56,7 +56,7 @@ void placeSpaceOptions(const ConfigModel& config, const Effective& effective,
     if (sub != effective.spaceOptions.end()) {
       for (const auto& [code, data] : sub->second) {
         if (code > 0 && code < 255 && !options.contains(static_cast<std::uint8_t>(code))) {
-          options[static_cast<std::uint8_t>(code)] = data;
+          options.set(static_cast<std::uint8_t>(code), data);
         }
       }
     }
@@ -101,60 +101,54 @@ void buildReply(const ConfigModel& config, const dhcp::Message& request, const A
   if (reply.file.size() > dhcp::kBootFileSize) reply.file.resize(dhcp::kBootFileSize);
   if (reply.sname.size() > dhcp::kServerNameSize) reply.sname.resize(dhcp::kServerNameSize);
 
-  auto options = effective.options;
+  ReplyValues options(effective.options);
   placeSpaceOptions(config, effective, options);
   if (plan.subnet && !options.contains(dhcp::option::kSubnetMask)) {
-    options[dhcp::option::kSubnetMask] = addressBytes(plan.subnet->network.netmask());
+    options.set(dhcp::option::kSubnetMask, addressBytes(plan.subnet->network.netmask()));
   }
   if (!bootp) {
-    options[dhcp::option::kMessageType] = {static_cast<std::uint8_t>(plan.type)};
-    options[dhcp::option::kServerIdentifier] =
-        addressBytes(serverIdentifier(effective, arrival.serverAddress));
+    options.set(dhcp::option::kMessageType, std::array{static_cast<std::uint8_t>(plan.type)});
+    options.set(dhcp::option::kServerIdentifier,
+                addressBytes(serverIdentifier(effective, arrival.serverAddress)));
   }
   if (plan.leaseTime) {
-    options[dhcp::option::kLeaseTime] = numberBytes(*plan.leaseTime);
+    options.set(dhcp::option::kLeaseTime, numberBytes(*plan.leaseTime));
     // ack_lease drops a configured rebinding time not below the lease time, then a renewal
     // time not below what is left.
     std::uint32_t limit = *plan.leaseTime;
-    if (auto rebind = options.find(dhcp::option::kRebindingTime); rebind != options.end()) {
-      auto value = optionNumberOf(rebind->second);
+    if (auto rebind = options.find(dhcp::option::kRebindingTime)) {
+      auto value = optionNumberOf(*rebind);
       if (value && *value >= limit) {
-        options.erase(rebind);
+        options.remove(dhcp::option::kRebindingTime);
       } else if (value) {
         limit = *value;
       }
     }
-    if (auto renew = options.find(dhcp::option::kRenewalTime); renew != options.end()) {
-      auto value = optionNumberOf(renew->second);
-      if (value && *value >= limit) options.erase(renew);
+    if (auto renew = options.find(dhcp::option::kRenewalTime)) {
+      auto value = optionNumberOf(*renew);
+      if (value && *value >= limit) options.remove(dhcp::option::kRenewalTime);
     }
   } else if (kind == ReplyKind::Inform) {
     // RFC 2131 3.4: no time options in an answer to an INFORM.
-    options.erase(dhcp::option::kLeaseTime);
-    options.erase(dhcp::option::kRenewalTime);
-    options.erase(dhcp::option::kRebindingTime);
+    options.remove(dhcp::option::kLeaseTime);
+    options.remove(dhcp::option::kRenewalTime);
+    options.remove(dhcp::option::kRebindingTime);
   }
   // A dhcp-parameter-request-list set in dhcpd.conf replaces the client's (ISC; pxelinux
   // configs append 208-211 to it so those options are sent).
-  std::optional<std::vector<std::uint8_t>> asked;
-  if (auto configured = options.find(dhcp::option::kParameterRequestList);
-      configured != options.end()) {
-    asked = configured->second;
-  } else if (const auto* list = request.options.find(dhcp::option::kParameterRequestList)) {
-    asked = list->data;
+  std::optional<std::span<const std::uint8_t>> asked = options.find(dhcp::option::kParameterRequestList);
+  if (!asked) {
+    if (auto list = request.options.find(dhcp::option::kParameterRequestList)) asked = list->data;
   }
   // The list is not sent back (ISC would only if a list asked for 55); ISC leaves out options
   // without data.
-  options.erase(dhcp::option::kParameterRequestList);
-  std::erase_if(options, [](const auto& entry) { return entry.second.empty(); });
+  options.remove(dhcp::option::kParameterRequestList);
+  options.removeEmpty();
   const auto priority =
       priorityList(kind, request.messageType(), asked, effective.optionOrder, options);
   auto limits = replyLimits(kind, request, arrival.requestSize, options);
-  // `options` is this reply's own copy: its values move into the reply.
   for (auto code : priority) {
-    if (auto found = options.find(code); found != options.end()) {
-      reply.options.set(code, std::move(found->second));
-    }
+    if (auto found = options.find(code)) reply.options.set(code, *found);
   }
   if (kind == ReplyKind::BootpFixed && !request.hasMagicCookie &&
       !isOn(effective, "always-reply-rfc1048")) {
@@ -171,7 +165,7 @@ void buildReply(const ConfigModel& config, const dhcp::Message& request, const A
   limits.lastIsFinal = !priority.empty() && reply.options.contains(priority.back());
   // RFC 3046: a relay's agent information goes back to it unchanged, last, as ISC echoes it.
   if (!request.giaddr.isAny()) {
-    if (const auto* agent = request.options.find(dhcp::option::kRelayAgentInformation)) {
+    if (const auto agent = request.options.find(dhcp::option::kRelayAgentInformation)) {
       reply.options.set(agent->code, agent->data);
     }
   }

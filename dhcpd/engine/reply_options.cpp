@@ -22,7 +22,7 @@ constexpr std::uint8_t kMandatory[] = {option::kMessageType,   option::kServerId
 constexpr std::uint8_t kDefaultFirst[] = {option::kSubnetMask, option::kRouters, 6,
                                           option::kHostName, kFqdn};
 
-std::optional<std::uint16_t> maxMessageSize(const std::vector<std::uint8_t>& data) {
+std::optional<std::uint16_t> maxMessageSize(std::span<const std::uint8_t> data) {
   if (data.size() < 2) return std::nullopt;
   return static_cast<std::uint16_t>(data[0] << 8 | data[1]);
 }
@@ -46,12 +46,41 @@ void tidy(std::vector<std::uint8_t>& list) {
 
 }  // namespace
 
+std::optional<std::span<const std::uint8_t>> ReplyValues::find(std::uint8_t code) const {
+  if (removed_.test(code)) return std::nullopt;
+  if (auto own = set_.find(code)) return own->data;
+  auto found = scoped().find(code);
+  if (found == scoped().end()) return std::nullopt;
+  return std::span<const std::uint8_t>(found->second);
+}
+
+void ReplyValues::set(std::uint8_t code, std::span<const std::uint8_t> data) {
+  removed_.reset(code);
+  set_.set(code, data);
+}
+
+void ReplyValues::removeEmpty() {
+  for (const auto& [code, data] : scoped()) {
+    if (data.empty() && !set_.contains(code)) removed_.set(code);
+  }
+  for (const auto& own : set_.entries()) {
+    if (own.data.empty()) removed_.set(own.code);
+  }
+}
+
+std::bitset<256> ReplyValues::codes() const {
+  std::bitset<256> codes;
+  for (const auto& [code, data] : scoped()) codes.set(code);
+  for (const auto& own : set_.entries()) codes.set(own.code);
+  return codes & ~removed_;
+}
+
 std::size_t optionHashBucket(std::uint8_t code) { return ((code & 31) + ((code >> 5) & 31)) % 17; }
 
 std::vector<std::uint8_t> priorityList(ReplyKind kind, std::optional<dhcp::MessageType> type,
-                                       const std::optional<std::vector<std::uint8_t>>& asked,
+                                       std::optional<std::span<const std::uint8_t>> asked,
                                        const std::vector<std::uint8_t>& configured,
-                                       const OptionValues& values) {
+                                       const ReplyValues& values) {
   std::vector<std::uint8_t> list(std::begin(kMandatory), std::end(kMandatory));
   // bootp.c passes no list; a NAK ignores the client's.
   const bool useList = asked && !asked->empty() && kind != ReplyKind::BootpFixed &&
@@ -78,9 +107,11 @@ std::vector<std::uint8_t> priorityList(ReplyKind kind, std::optional<dhcp::Messa
       }
     }
     // Then the options that encapsulate other spaces (ISC goes by space; here by code).
-    for (const auto& [code, data] : values) {
-      if (code != option::kRelayAgentInformation && code != option::kVendorSpecific) {
-        list.push_back(code);
+    const auto codes = values.codes();
+    for (std::size_t code = 0; code < codes.size(); ++code) {
+      if (codes.test(code) && code != option::kRelayAgentInformation &&
+          code != option::kVendorSpecific) {
+        list.push_back(static_cast<std::uint8_t>(code));
       }
     }
     // The vendor space cannot stand on its own: always tried, last.
@@ -92,24 +123,24 @@ std::vector<std::uint8_t> priorityList(ReplyKind kind, std::optional<dhcp::Messa
 }
 
 dhcp::EncodeLimits replyLimits(ReplyKind kind, const dhcp::Message& request,
-                               std::size_t requestSize, const OptionValues& values) {
+                               std::size_t requestSize, const ReplyValues& values) {
   dhcp::EncodeLimits limits;
   // ack_lease takes the client's option 57 when it has two bytes, else (no option 57 at all)
   // the configured one; cons_options then takes the client's when it is smaller.
   std::optional<std::uint16_t> mms;
-  const auto* asked = request.options.find(option::kMaxMessageSize);
+  const auto asked = request.options.find(option::kMaxMessageSize);
   const bool viaLease = kind == ReplyKind::Lease || kind == ReplyKind::BootpDynamic;
   if (viaLease) {
-    if (asked == nullptr) {
+    if (!asked) {
       if (auto configured = values.find(option::kMaxMessageSize);
-          configured != values.end() && configured->second.size() == 2) {
-        mms = maxMessageSize(configured->second);
+          configured && configured->size() == 2) {
+        mms = maxMessageSize(*configured);
       }
     } else if (asked->data.size() == 2) {
       mms = maxMessageSize(asked->data);
     }
   }
-  if (asked != nullptr) {
+  if (asked) {
     if (auto own = maxMessageSize(asked->data); own && (!mms || *mms == 0 || *own < *mms)) {
       mms = own;
     }

@@ -59,7 +59,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     std::string text = "requested address not available";
     reply.options.set(dhcp::option::kMessage, std::vector<std::uint8_t>(text.begin(), text.end()));
     if (!request.giaddr.isAny()) {
-      if (const auto* agent = request.options.find(dhcp::option::kRelayAgentInformation)) {
+      if (const auto agent = request.options.find(dhcp::option::kRelayAgentInformation)) {
         reply.options.set(agent->code, agent->data);
       }
     }

@@ -26,10 +26,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!again) std::abort();
   auto sorted = [](Message message) {
     auto entries = message.options.entries();
-    std::sort(entries.begin(), entries.end(),
-              [](const Option& a, const Option& b) { return a.code < b.code; });
-    message.options = {};
-    for (const auto& entry : entries) message.options.set(entry.code, entry.data);
+    std::vector<Option> byCode(entries.begin(), entries.end());
+    std::ranges::sort(byCode, {}, &Option::code);
+    OptionList list;
+    for (const auto& entry : byCode) list.set(entry.code, entry.data);
+    message.options = std::move(list);
     return message;
   };
   if (!(sorted(*again) == sorted(*decoded))) std::abort();

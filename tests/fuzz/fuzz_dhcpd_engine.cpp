@@ -132,7 +132,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::array<std::uint8_t, dhcp::kMaximumMessageSize - dhcp::kIpUdpOverhead> out{};
   auto encoded = dhcp::encode(reply, outcome.limits, out);
   if (!encoded) std::abort();
-  const auto* agent = reply.options.find(dhcp::option::kRelayAgentInformation);
+  const auto agent = reply.options.find(dhcp::option::kRelayAgentInformation);
   const std::size_t agentRoom = agent ? agent->data.size() + 2 * (agent->data.size() / 255 + 1) : 0;
   if (encoded->size() > std::max(outcome.limits.minimumSize,
                                 dhcp::kFixedFieldsSize + outcome.limits.optionsField + agentRoom)) {

@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
     }
     auto text = option.substr(colon + 1);
     request.options.set(static_cast<std::uint8_t>(std::stoi(option.substr(0, colon))),
-                        {text.begin(), text.end()});
+                        std::vector<std::uint8_t>(text.begin(), text.end()));
   }
 
   // Capture before sending, so a fast reply is not missed. Promiscuous: replies go to chaddr,

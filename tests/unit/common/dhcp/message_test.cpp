@@ -37,12 +37,14 @@ EncodeLimits limitsFor(std::size_t maxMessageSize) {
   return limits;
 }
 
-// The options as a sorted list: overloaded fields give them back in another order.
-std::vector<Option> sortedOptions(const Message& message) {
+// The options sorted by code: overloaded fields give them back in another order.
+OptionList sortedOptions(const Message& message) {
   auto entries = message.options.entries();
-  std::sort(entries.begin(), entries.end(),
-            [](const Option& a, const Option& b) { return a.code < b.code; });
-  return entries;
+  std::vector<Option> sorted(entries.begin(), entries.end());
+  std::ranges::sort(sorted, {}, &Option::code);
+  OptionList list;
+  for (const auto& entry : sorted) list.set(entry.code, entry.data);
+  return list;
 }
 
 std::vector<std::uint8_t> codesOf(const Message& message) {
@@ -63,6 +65,59 @@ Message sampleReply() {
 
 }  // namespace
 
+TEST_CASE("an option list keeps each option's bytes through replaces, appends and removals",
+          "[dhcp]") {
+  using Bytes = std::vector<std::uint8_t>;
+  OptionList list;
+  list.set(1, {1, 2, 3});
+  list.set(2, {4});
+  list.set(1, {9});  // shorter: in place
+  CHECK(list.find(1)->bytes() == Bytes{9});
+  list.set(1, {5, 6, 7, 8});  // longer: its bytes move, its place in the order stays
+  CHECK(list.find(1)->bytes() == Bytes{5, 6, 7, 8});
+  CHECK(list.find(2)->bytes() == Bytes{4});
+  list.append(2, std::vector<std::uint8_t>{5});  // not the last bytes: moved, then extended
+  CHECK(list.find(2)->bytes() == Bytes{4, 5});
+  CHECK(list.find(1)->bytes() == Bytes{5, 6, 7, 8});
+  list.append(3, std::vector<std::uint8_t>{});
+  REQUIRE(list.find(3));
+  CHECK(list.find(3)->data.empty());
+  // Data that is a view into the list itself.
+  list.set(3, list.find(1)->data);
+  list.append(1, list.find(1)->data);
+  CHECK(list.find(3)->bytes() == Bytes{5, 6, 7, 8});
+  CHECK(list.find(1)->bytes() == Bytes{5, 6, 7, 8, 5, 6, 7, 8});
+  list.set(2, list.find(2)->data.subspan(1));
+  CHECK(list.find(2)->bytes() == Bytes{5});
+  // Views into the list stay good while it grows past its first buffer (run under ASan).
+  OptionList growing;
+  growing.set(7, {1, 2});
+  growing.set(8, {3});
+  for (int i = 0; i < 10; ++i) {
+    growing.append(7, growing.find(7)->data);
+    growing.set(8, growing.find(7)->data);
+  }
+  CHECK(growing.find(7)->data.size() == 2048);
+  CHECK(growing.find(8)->bytes() == growing.find(7)->bytes());
+  std::vector<std::uint8_t> order;
+  for (const auto& entry : list.entries()) order.push_back(entry.code);
+  CHECK(order == Bytes{1, 2, 3});
+
+  list.remove(1);
+  CHECK_FALSE(list.find(1));
+  CHECK(list.size() == 2);
+  // Equal to a list that holds the same options, whatever bytes each left behind.
+  OptionList fresh;
+  fresh.set(2, {5});
+  fresh.set(3, {5, 6, 7, 8});
+  CHECK(list == fresh);
+  fresh.set(3, {5, 6, 7, 9});
+  CHECK_FALSE(list == fresh);
+  OptionList copy = list;
+  copy.set(2, {7});
+  CHECK(list.find(2)->bytes() == Bytes{5});
+}
+
 TEST_CASE("ISC's DHCPOFFER to an iPXE BIOS ROM decodes field by field", "[dhcp]") {
   auto decoded = decode(capturedMessage("bios-ipxe-isc-offer"));
   REQUIRE(decoded);
@@ -79,8 +134,8 @@ TEST_CASE("ISC's DHCPOFFER to an iPXE BIOS ROM decodes field by field", "[dhcp]"
   CHECK(m.sname.empty());
   CHECK(m.messageType() == MessageType::Offer);
   CHECK(codesOf(m) == std::vector<std::uint8_t>{53, 54, 51, 1, 3, 15});
-  CHECK(m.options.find(option::kDomainName)->data == bytesOf("pxelab.test"));
-  CHECK(m.options.find(option::kLeaseTime)->data == std::vector<std::uint8_t>{0, 0, 2, 0x58});
+  CHECK(m.options.find(option::kDomainName)->bytes() == bytesOf("pxelab.test"));
+  CHECK(m.options.find(option::kLeaseTime)->bytes() == std::vector<std::uint8_t>{0, 0, 2, 0x58});
 }
 
 TEST_CASE("re-encoding ISC's replies reproduces their bytes exactly", "[dhcp]") {
@@ -98,23 +153,23 @@ TEST_CASE("PXE clients' requests decode with the options policy needs", "[dhcp]"
   auto bios = decode(capturedMessage("bios-ipxe-discover"));
   REQUIRE(bios);
   CHECK(bios->messageType() == MessageType::Discover);
-  CHECK(bios->options.find(option::kClientSystemArchitecture)->data ==
+  CHECK(bios->options.find(option::kClientSystemArchitecture)->bytes() ==
         std::vector<std::uint8_t>{0, 0});
-  CHECK(bios->options.find(option::kVendorClass)->data ==
+  CHECK(bios->options.find(option::kVendorClass)->bytes() ==
         bytesOf("PXEClient:Arch:00000:UNDI:002001"));
-  CHECK(bios->options.find(option::kUserClass)->data == bytesOf("iPXE"));
+  CHECK(bios->options.find(option::kUserClass)->bytes() == bytesOf("iPXE"));
   CHECK(bios->options.contains(option::kParameterRequestList));
 
   auto uefi = decode(capturedMessage("uefi-ovmf-discover"));
   REQUIRE(uefi);
   CHECK(uefi->broadcastFlag());
-  CHECK(uefi->options.find(option::kClientSystemArchitecture)->data ==
+  CHECK(uefi->options.find(option::kClientSystemArchitecture)->bytes() ==
         std::vector<std::uint8_t>{0, 7});
   CHECK_FALSE(uefi->options.contains(option::kUserClass));
 
   auto chained = decode(capturedMessage("uefi-ipxe-discover"));
   REQUIRE(chained);
-  CHECK(chained->options.find(option::kUserClass)->data == bytesOf("iPXE"));
+  CHECK(chained->options.find(option::kUserClass)->bytes() == bytesOf("iPXE"));
 }
 
 TEST_CASE("clients' requests survive decode and encode unchanged", "[dhcp]") {
@@ -142,7 +197,7 @@ TEST_CASE("repeated options are concatenated in order of first appearance (RFC 3
   auto decoded = decode(bytes);
   REQUIRE(decoded);
   CHECK(codesOf(*decoded) == std::vector<std::uint8_t>{53, 43, 12});
-  CHECK(decoded->options.find(43)->data == bytesOf("abcd"));
+  CHECK(decoded->options.find(43)->bytes() == bytesOf("abcd"));
 }
 
 TEST_CASE("a long option is split into 255-byte pieces and joined again", "[dhcp]") {
@@ -381,5 +436,5 @@ TEST_CASE("message types and unknown values", "[dhcp]") {
   // An unknown type survives a round trip for policy to judge.
   auto decoded = decode(encodeToVector(message));
   REQUIRE(decoded);
-  CHECK(decoded->options.find(option::kMessageType)->data == std::vector<std::uint8_t>{42});
+  CHECK(decoded->options.find(option::kMessageType)->bytes() == std::vector<std::uint8_t>{42});
 }

@@ -18,7 +18,7 @@ dhcp::Message discover(std::uint8_t last) {
 }
 
 std::string optionText(const dhcp::Message& message, std::uint8_t code) {
-  const auto* option = message.options.find(code);
+  const auto option = message.options.find(code);
   return option ? std::string(option->data.begin(), option->data.end()) : "(none)";
 }
 
@@ -86,7 +86,7 @@ group {
   auto plain = server.handle(discover(1), kNow);
   REQUIRE(plain.reply);
   CHECK(optionText(*plain.reply, 15) == "shared.test");
-  CHECK(plain.reply->options.find(42)->data == bytesOf(net::Ipv4Address(10, 0, 0, 1)));
+  CHECK(plain.reply->options.find(42)->bytes() == bytesOf(net::Ipv4Address(10, 0, 0, 1)));
   auto host = server.handle(discover(0x33), kNow);
   REQUIRE(host.reply);
   CHECK(optionText(*host.reply, 15) == "group.test");
@@ -185,11 +185,11 @@ subnet 192.168.0.0 netmask 255.255.255.0 {
   // 175 carries ipxe's sub-options in code order; 43 the vendor space's; 224 is top level;
   // 208 itself is not a dhcp option here, only asked for by the appended list.
   REQUIRE(codes(*outcome.reply) == "53,54,51,1,43,175,224");
-  CHECK(outcome.reply->options.find(175)->data ==
+  CHECK(outcome.reply->options.find(175)->bytes() ==
         std::vector<std::uint8_t>{1, 1, 5, 176, 1, 1});
-  CHECK(outcome.reply->options.find(43)->data ==
+  CHECK(outcome.reply->options.find(43)->bytes() ==
         std::vector<std::uint8_t>{208, 4, 0xf1, 0x00, 0x74, 0x7e});
-  CHECK(outcome.reply->options.find(224)->data == std::vector<std::uint8_t>{'x'});
+  CHECK(outcome.reply->options.find(224)->bytes() == std::vector<std::uint8_t>{'x'});
 }
 
 TEST_CASE("a subnet declared twice is served as its last declaration, as ISC", "[engine]") {

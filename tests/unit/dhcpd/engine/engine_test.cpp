@@ -33,7 +33,7 @@ TEST_CASE("DISCOVER gets an OFFER with ISC's options in ISC's order", "[engine]"
   CHECK(reply.siaddr == kServer);
   CHECK(reply.file == "pxelinux.0");
   CHECK(codes(reply) == "53,54,51,1,3,6,15");
-  CHECK(reply.options.find(51)->data == std::vector<std::uint8_t>{0, 0, 2, 0x58});
+  CHECK(reply.options.find(51)->bytes() == std::vector<std::uint8_t>{0, 0, 2, 0x58});
   CHECK(outcome.commits.empty());  // an offer is a hold, not a lease
   CHECK(outcome.destination.via == Destination::Via::Raw);
   CHECK(outcome.destination.address == reply.yiaddr);
@@ -292,7 +292,7 @@ TEST_CASE("a relayed DISCOVER is served from the relay's subnet and sent back to
   CHECK(outcome.reply->siaddr.isAny());
   CHECK(outcome.reply->file.empty());
   CHECK(outcome.reply->hops == 1);
-  CHECK(outcome.reply->options.find(3)->data == bytesOf(net::Ipv4Address(10, 99, 0, 1)));
+  CHECK(outcome.reply->options.find(3)->bytes() == bytesOf(net::Ipv4Address(10, 99, 0, 1)));
   CHECK(outcome.destination ==
         Destination{Destination::Via::Kernel, message.giaddr, kServerPort, {}});
   CHECK(outcome.log[0] == "DHCPDISCOVER from 52:54:00:00:00:07 via 10.99.0.1");
@@ -306,7 +306,7 @@ TEST_CASE("the DISCOVER line names a client by its lease's hostname, as ISC's do
   Server server(kLabConfig);
   auto withName = [](dhcp::Message message) {
     const std::string name = "relayclient";
-    message.options.set(dhcp::option::kHostName, {name.begin(), name.end()});
+    message.options.set(dhcp::option::kHostName, std::vector<std::uint8_t>(name.begin(), name.end()));
     message.giaddr = net::Ipv4Address(10, 99, 0, 1);
     return message;
   };
@@ -514,7 +514,7 @@ TEST_CASE("a relay's agent information (option 82) is echoed last", "[engine]") 
   auto outcome = server.handle(message, kNow);
   REQUIRE(outcome.reply);
   CHECK(codes(*outcome.reply) == "53,54,51,1,3,6,15,82");
-  CHECK(outcome.reply->options.find(82)->data ==
+  CHECK(outcome.reply->options.find(82)->bytes() ==
         std::vector<std::uint8_t>{1, 3, 'p', 'o', 'e'});
   // Not from a relay: nothing to echo.
   auto direct = discover(8, 1);

@@ -28,7 +28,7 @@ dhcp::Message requestFor(std::uint8_t last, std::uint32_t xid, net::Ipv4Address 
 }
 
 std::string hostName(const dhcp::Message& message) {
-  const auto* option = message.options.find(dhcp::option::kHostName);
+  const auto option = message.options.find(dhcp::option::kHostName);
   return option ? std::string(option->data.begin(), option->data.end()) : "(none)";
 }
 

@@ -64,17 +64,40 @@ TEST_CASE("ISC's option hash buckets", "[reply]") {
   CHECK(optionHashBucket(224) == 7);
 }
 
+TEST_CASE("a reply's values: the scopes' with what the reply sets or takes away", "[reply]") {
+  using Bytes = std::vector<std::uint8_t>;
+  const OptionValues scoped{{1, {255, 255, 255, 0}}, {3, {192, 168, 0, 1}}, {15, {}}};
+  ReplyValues values(scoped);
+  CHECK(Bytes(values.find(3)->begin(), values.find(3)->end()) == Bytes{192, 168, 0, 1});
+  values.set(3, Bytes{10, 0, 0, 1});
+  CHECK(Bytes(values.find(3)->begin(), values.find(3)->end()) == Bytes{10, 0, 0, 1});
+  values.remove(1);
+  CHECK_FALSE(values.contains(1));
+  values.set(53, Bytes{2});
+  CHECK(values.contains(15));
+  values.removeEmpty();
+  CHECK_FALSE(values.contains(15));
+  auto codes = values.codes();
+  CHECK(codes.count() == 2);
+  CHECK(codes.test(3));
+  CHECK(codes.test(53));
+  values.set(1, Bytes{255, 0, 0, 0});  // set again after a removal
+  CHECK(values.contains(1));
+  CHECK(scoped.at(3) == Bytes{192, 168, 0, 1});  // the scopes' values are never changed
+  CHECK_FALSE(ReplyValues().contains(1));
+}
+
 TEST_CASE("a subnet mask nobody asked for is tried last, and before the routers", "[reply]") {
   OptionValues values{{1, {255, 255, 255, 0}}, {3, {192, 168, 0, 1}}};
   const Codes asked{3, 6, 15, 42};
-  CHECK(priorityList(ReplyKind::Lease, MessageType::Discover, asked, {}, values) ==
+  CHECK(priorityList(ReplyKind::Lease, MessageType::Discover, asked, {}, ReplyValues(values)) ==
         concat(kMandatory, {1, 6, 15, 42, 3}));
-  CHECK(priorityList(ReplyKind::Lease, MessageType::Request, Codes{6, 15}, {}, values) ==
+  CHECK(priorityList(ReplyKind::Lease, MessageType::Request, Codes{6, 15}, {}, ReplyValues(values)) ==
         concat(kMandatory, {6, 15, 1}));
   // Not for an INFORM; and a list that asks for it keeps its own place.
-  CHECK(priorityList(ReplyKind::Inform, MessageType::Inform, asked, {}, values) ==
+  CHECK(priorityList(ReplyKind::Inform, MessageType::Inform, asked, {}, ReplyValues(values)) ==
         concat(kMandatory, asked));
-  CHECK(priorityList(ReplyKind::Lease, MessageType::Discover, Codes{6, 1, 82}, {}, values) ==
+  CHECK(priorityList(ReplyKind::Lease, MessageType::Discover, Codes{6, 1, 82}, {}, ReplyValues(values)) ==
         concat(kMandatory, {6, 1}));
 }
 
@@ -83,10 +106,10 @@ TEST_CASE("without a request list: ISC's defaults, then its option hash, then 43
   const Codes configured{15, 17, 48, 119};
   OptionValues values;
   for (auto code : configured) values[code] = {1};
-  CHECK(priorityList(ReplyKind::BootpFixed, std::nullopt, Codes{1, 3}, configured, values) ==
+  CHECK(priorityList(ReplyKind::BootpFixed, std::nullopt, Codes{1, 3}, configured, ReplyValues(values)) ==
         concat(kMandatory, {1, 3, 6, 12, 81, 48, 17, 119, 15, 43}));
   // A NAK ignores the client's list too.
-  CHECK(priorityList(ReplyKind::Nak, MessageType::Request, Codes{15}, configured, values) ==
+  CHECK(priorityList(ReplyKind::Nak, MessageType::Request, Codes{15}, configured, ReplyValues(values)) ==
         concat(kMandatory, {1, 3, 6, 12, 81, 48, 17, 119, 15, 43}));
 }
 
@@ -96,12 +119,12 @@ TEST_CASE("the room for options by kind of reply", "[reply]") {
   CHECK(replyLimits(ReplyKind::Lease, discover, 300, {}).overload);
   // dhcp-max-message-size in scope counts when the client sends no option 57.
   OptionValues configured{{57, {0x03, 0xe8}}};
-  CHECK(replyLimits(ReplyKind::Lease, discover, 300, configured).optionsField == 1000 - 264);
+  CHECK(replyLimits(ReplyKind::Lease, discover, 300, ReplyValues(configured)).optionsField == 1000 - 264);
   discover.options.set(57, {0x03, 0x20});
-  CHECK(replyLimits(ReplyKind::Lease, discover, 300, configured).optionsField == 800 - 264);
+  CHECK(replyLimits(ReplyKind::Lease, discover, 300, ReplyValues(configured)).optionsField == 800 - 264);
   auto inform = clientMessage(MessageType::Inform, 1, 1);
-  CHECK_FALSE(replyLimits(ReplyKind::Inform, inform, 300, configured).overload);
-  CHECK(replyLimits(ReplyKind::Inform, inform, 300, configured).optionsField == 312);
+  CHECK_FALSE(replyLimits(ReplyKind::Inform, inform, 300, ReplyValues(configured)).overload);
+  CHECK(replyLimits(ReplyKind::Inform, inform, 300, ReplyValues(configured)).optionsField == 312);
   dhcp::Message bootp;
   CHECK(replyLimits(ReplyKind::BootpFixed, bootp, 300, {}).optionsField == 64);
   CHECK_FALSE(replyLimits(ReplyKind::BootpFixed, bootp, 300, {}).overload);

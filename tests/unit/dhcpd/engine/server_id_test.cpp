@@ -21,8 +21,8 @@ subnet 10.99.0.0 netmask 255.255.255.0 { range 10.99.0.100 10.99.0.109; }
 )";
 
 std::vector<std::uint8_t> serverIdOf(const dhcp::Message& message) {
-  const auto* option = message.options.find(dhcp::option::kServerIdentifier);
-  return option ? option->data : std::vector<std::uint8_t>{};
+  const auto option = message.options.find(dhcp::option::kServerIdentifier);
+  return option ? option->bytes() : std::vector<std::uint8_t>{};
 }
 
 dhcp::Message request(std::uint8_t last, net::Ipv4Address address,

@@ -33,7 +33,7 @@ dhcp::Message withVendor(dhcp::Message message, const std::string& vendor) {
 }
 
 std::string domain(const dhcp::Message& message) {
-  const auto* option = message.options.find(15);
+  const auto option = message.options.find(15);
   return option ? std::string(option->data.begin(), option->data.end()) : "(none)";
 }
 
