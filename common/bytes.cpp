@@ -5,11 +5,17 @@
 namespace snowboot {
 
 void appendColonHex(std::string& out, std::span<const std::uint8_t> bytes) {
+  if (bytes.empty()) return;
   static constexpr char kHex[] = "0123456789abcdef";
+  // Sized once and written in place: a character at a time, each push_back checked capacity,
+  // and every packet formats its client's address this way.
+  const std::size_t start = out.size();
+  out.resize(start + bytes.size() * 3 - 1);
+  char* p = out.data() + start;
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i != 0) out.push_back(':');
-    out.push_back(kHex[bytes[i] >> 4]);
-    out.push_back(kHex[bytes[i] & 15]);
+    if (i != 0) *p++ = ':';
+    *p++ = kHex[bytes[i] >> 4];
+    *p++ = kHex[bytes[i] & 15];
   }
 }
 

@@ -78,6 +78,15 @@ Lease makeLease(net::Ipv4Address address, const leases::HardwareAddress& hardwar
   return lease;
 }
 
+std::string logLine(std::initializer_list<std::string_view> parts) {
+  std::size_t size = 0;
+  for (auto part : parts) size += part.size();
+  std::string line;
+  line.reserve(size);
+  for (auto part : parts) line += part;
+  return line;
+}
+
 std::string billingRefusal(const std::string& last) {
   return fmt::format(
       ": no available billing: lease limit reached in all matching classes (last: '{}')", last);

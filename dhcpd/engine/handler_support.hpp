@@ -2,8 +2,10 @@
 // What the engine's message handlers (engine.cpp, offer.cpp, request.cpp, bootp.cpp) share: who
 // the client is, and the rules more than one message follows. Private to dhcpd/engine.
 
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dhcpd/engine/engine.hpp"
@@ -73,6 +75,10 @@ const ScopeChain* placeFixedAddress(const ConfigModel& config, const Host* host,
 leases::Lease makeLease(net::Ipv4Address address, const leases::HardwareAddress& hardware,
                         const std::string& uid, const dhcp::Message& request, leases::Time now,
                         std::uint32_t seconds, leases::BindingState state);
+// A log line from its parts. Every DORA logs four lines; built with fmt they were 4% of the
+// server's instructions.
+std::string logLine(std::initializer_list<std::string_view> parts);
+
 // The log line's tail when every class with `lease limit` the client is in is full.
 std::string billingRefusal(const std::string& last);
 

@@ -26,8 +26,8 @@ Outcome Engine::discover(const Client& client, leases::Time now) {
   std::vector<Lease> mine;
   if (client.subnet && !fixed) mine = leasesOf(client);
   const bool offerHeld = !fixed && offers_.offeredTo(client.key(), now).has_value();
-  outcome.log.push_back(fmt::format("DHCPDISCOVER from {} via {}",
-                                    client.discovererName(mine, offerHeld), client.via));
+  outcome.log.push_back(
+      logLine({"DHCPDISCOVER from ", client.discovererName(mine, offerHeld), " via ", client.via}));
   if (!client.subnet) {
     outcome.log.back() += ": unknown network segment";
     return outcome;
@@ -181,8 +181,8 @@ std::optional<std::string> Engine::offer(const Client& client, leases::Time now,
   plan.leaseTime = leaseTime(request, effective);
   addLeaseHostname(config_, effective, plan.yiaddr, outcome.log);
   buildReply(config_, request, *client.arrival, effective, plan, ReplyKind::Lease, outcome);
-  outcome.log.push_back(fmt::format("DHCPOFFER on {} to {} via {}", plan.yiaddr.toString(),
-                                    fixed ? client.mac : client.from, client.via));
+  outcome.log.push_back(logLine({"DHCPOFFER on ", plan.yiaddr.toString(), " to ",
+                                 fixed ? client.mac : client.from, " via ", client.via}));
   return std::nullopt;
 }
 

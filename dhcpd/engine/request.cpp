@@ -32,10 +32,10 @@ Outcome Engine::request(const Client& client, leases::Time now) {
   auto serverId = optionAddress(request, dhcp::option::kServerIdentifier);
   auto wanted = optionAddress(request, dhcp::option::kRequestedAddress);
   net::Ipv4Address address = wanted ? *wanted : request.ciaddr;
-  std::string line = fmt::format("DHCPREQUEST for {}", address.toString());
-  if (serverId) line += fmt::format(" ({})", serverId->toString());
-  line += fmt::format(" from {} via {}", requesterName(client, address, now), client.via);
-  outcome.log.push_back(line);
+  outcome.log.push_back(logLine({"DHCPREQUEST for ", address.toString(),
+                                 serverId ? " (" + serverId->toString() + ")" : std::string(),
+                                 " from ", requesterName(client, address, now), " via ",
+                                 client.via}));
 
   // The scopes that decide `authoritative` and the server identifier for a NAK: the client's
   // network.
@@ -159,8 +159,8 @@ Outcome Engine::request(const Client& client, leases::Time now) {
     }
     outcome.commits.push_back(std::move(lease));
   }
-  outcome.log.push_back(fmt::format("DHCPACK on {} to {} via {}", address.toString(),
-                                    fixed ? client.mac : client.from, client.via));
+  outcome.log.push_back(logLine({"DHCPACK on ", address.toString(), " to ",
+                                 fixed ? client.mac : client.from, " via ", client.via}));
   return outcome;
 }
 

@@ -54,7 +54,7 @@ std::optional<std::string> Server::start() {
                      store.error().message();
   store_ = std::move(*store);
   for (const auto& problem : load.errors) logger_.error("{}", problem.message);
-  for (const auto& note : load.notes) logger_.info("{}", note);
+  for (const auto& note : load.notes) logger_.write(log::Level::Info, note);
   rebuildBilling();
 
   auto udp = io::UdpSocket::open(settings_.serverPort);
@@ -282,7 +282,7 @@ void Server::execute(const engine::Arrival& arrival, const dhcp::Message& reques
     replyLine = std::move(outcome.log.back());
     outcome.log.pop_back();
   }
-  for (const auto& line : outcome.log) logger_.info("{}", line);
+  for (const auto& line : outcome.log) logger_.write(log::Level::Info, line);
   if (outcome.probe) startProbe(arrival, request, *outcome.probe);
   if (outcome.release) {
     store_->release(*outcome.release, now(), [this](const auto& result) {
@@ -305,14 +305,14 @@ void Server::execute(const engine::Arrival& arrival, const dhcp::Message& reques
     std::size_t waiting = 0;
     bool failed = false;
   };
+  if (outcome.commits.empty()) {  // an OFFER: nothing to wait for
+    logger_.write(log::Level::Info, replyLine);
+    send(arrival.interface, outcome.limits, *outcome.reply, outcome.destination);
+    return;
+  }
   auto pending = std::make_shared<Pending>(
       Pending{std::move(replyLine), arrival.interface, outcome.limits,
               std::move(*outcome.reply), outcome.destination, outcome.commits.size(), false});
-  if (pending->waiting == 0) {
-    logger_.info("{}", pending->logLine);
-    send(pending->interface, pending->limits, pending->reply, pending->destination);
-    return;
-  }
   for (const auto& lease : outcome.commits) {
     // The journal thread reports; the reply leaves from the loop, after the last commit is durable.
     store_->commit(lease, [this, pending](const leases::CommitResult& result) {
@@ -324,7 +324,7 @@ void Server::execute(const engine::Arrival& arrival, const dhcp::Message& reques
           logger_.error("lease not recorded, no reply sent: {}", detail);
         }
         if (--pending->waiting == 0 && !pending->failed) {
-          logger_.info("{}", pending->logLine);
+          logger_.write(log::Level::Info, pending->logLine);
           send(pending->interface, pending->limits, pending->reply, pending->destination);
         }
       });
