@@ -149,21 +149,64 @@ void MemoryLeaseStore::unindexLease(const Lease& lease) {
 }
 
 void MemoryLeaseStore::apply(Lease lease) {
+  // The same as unindexFree, unindexLease, replace, indexLease and indexFree, with each
+  // structure looked up once: every commit comes here, and on a big store each lookup is a walk
+  // through memory the cache no longer holds.
   const std::uint32_t address = lease.address.value();
-  unindexFree(address);
+  Range* range = rangeOf(address);
   auto it = leases_.find(address);
-  if (it != leases_.end()) {
-    unindexLease(it->second);
-    it->second = std::move(lease);
-  } else {
+  if (it == leases_.end()) {
+    if (range != nullptr) untouched_.erase(address);
     it = leases_.emplace(address, std::move(lease)).first;
+    indexLease(it->second);
+  } else {
+    Lease& old = it->second;
+    if (range != nullptr) {
+      const auto key = std::pair{sortTime(old), address};
+      range->reusable.erase(key);
+      range->abandoned.erase(key);
+    }
+    reindexLease(old, lease);
+    old = std::move(lease);
   }
   if (auto hold = holds_.find(address); hold != holds_.end()) {
     holdExpiry_.erase({hold->second, address});
     holds_.erase(hold);
   }
-  indexLease(it->second);
-  indexFree(address);
+  if (range != nullptr) {
+    const Lease& now = it->second;
+    if (isReusable(now.state)) {
+      range->reusable.emplace(sortTime(now), address);
+    } else if (now.abandoned()) {
+      range->abandoned.emplace(sortTime(now), address);
+    }
+  }
+}
+
+void MemoryLeaseStore::reindexLease(const Lease& before, const Lease& after) {
+  // A renewal keeps its client: its index entries stay.
+  const std::uint32_t address = before.address.value();
+  auto replace = [address](KeyIndex& index, std::string_view from, std::string_view to) {
+    if (from == to) return;
+    if (!from.empty()) {
+      auto [begin, end] = index.equal_range(keyHash(from));
+      for (auto it = begin; it != end; ++it) {
+        if (it->second == address) {
+          index.erase(it);
+          break;
+        }
+      }
+    }
+    if (!to.empty()) index.emplace(keyHash(to), address);
+  };
+  replace(byUid_, before.uid, after.uid);
+  replace(byHardware_, before.hardware.empty() ? std::string_view() : before.hardware.key(),
+          after.hardware.empty() ? std::string_view() : after.hardware.key());
+  const bool expired = expiresAtEnd(before);
+  const bool expires = expiresAtEnd(after);
+  if (expired && expires && *before.ends == *after.ends) return;
+  if (expired) expiry_.erase({*before.ends, address});
+  if (expires) expiry_.emplace(*after.ends, address);
 }
 
 std::optional<Lease> MemoryLeaseStore::findByAddress(net::Ipv4Address address) const {

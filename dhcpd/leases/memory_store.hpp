@@ -70,6 +70,8 @@ class MemoryLeaseStore final : public LeaseStore {
   void unindexFree(std::uint32_t address);
   void indexLease(const Lease& lease);
   void unindexLease(const Lease& lease);
+  // unindexLease(before) then indexLease(after), touching only the entries that differ.
+  void reindexLease(const Lease& before, const Lease& after);
   // Index entries hold a hash of the key, not the key: the lease has it, and a string per entry
   // would double the indexes' memory. Lookups compare the leases' own keys.
   using KeyIndex = std::unordered_multimap<std::size_t, std::uint32_t>;

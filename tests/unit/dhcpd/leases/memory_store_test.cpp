@@ -252,3 +252,33 @@ TEST_CASE("a removed range is no longer allocated and its leases can be dropped"
   REQUIRE(store.addRange(kRange));
   CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 100));
 }
+
+TEST_CASE("a lease committed again is indexed by what it holds now, once", "[leases]") {
+  MemoryLeaseStore store;
+  REQUIRE(store.addRange(kRange));
+  const Ipv4Address address(192, 168, 0, 100);
+  auto commit = [&](const Lease& lease) { store.commit(lease, [](const auto&) {}); };
+  // Renewed twice, same client: one entry per key, and it ends at the latest end.
+  commit(activeLease(address, "uid-a", 1, kNow, seconds{600}));
+  commit(activeLease(address, "uid-a", 1, kNow + seconds{100}, seconds{600}));
+  commit(activeLease(address, "uid-a", 1, kNow + seconds{100}, seconds{600}));
+  CHECK(store.findByClientId("uid-a").size() == 1);
+  CHECK(store.findByHardware(activeLease(address, "", 1, kNow, seconds{0}).hardware).size() == 1);
+  CHECK(store.expire(kNow + seconds{650}).empty());  // the first end no longer counts
+  // Taken over by another client: the old keys find nothing.
+  commit(activeLease(address, "uid-b", 2, kNow + seconds{200}, seconds{600}));
+  CHECK(store.findByClientId("uid-a").empty());
+  CHECK(store.findByHardware(activeLease(address, "", 1, kNow, seconds{0}).hardware).empty());
+  CHECK(store.findByClientId("uid-b").size() == 1);
+  // Without a client identifier now: by hardware only.
+  commit(activeLease(address, "", 2, kNow + seconds{300}, seconds{600}));
+  CHECK(store.findByClientId("uid-b").empty());
+  CHECK(store.findByHardware(activeLease(address, "", 2, kNow, seconds{0}).hardware).size() == 1);
+  // Freed, it is allocatable again; expired at its end once.
+  auto freed = activeLease(address, "", 2, kNow + seconds{300}, seconds{600});
+  freed.state = BindingState::Free;
+  freed.nextState.reset();
+  commit(freed);
+  CHECK(store.expire(kNow + seconds{1000}).empty());
+  CHECK(allocateIn(store, {address, address}, kNow + seconds{1000}) == address);
+}
