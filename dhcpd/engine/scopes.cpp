@@ -24,6 +24,7 @@ void addHostName(Effective& effective, const Host* host) {
 Resolved resolveScopes(const ConfigModel& config, const ScopeChain& chain, const Host* host,
                        const PacketContext& context) {
   ScopeChain lists;
+  lists.reserve(8);  // global, subnet, pool, a few classes, host: one allocation, not three
   auto add = [&](const StatementList* list) {
     if (list && std::find(lists.begin(), lists.end(), list) == lists.end()) lists.push_back(list);
   };
