@@ -59,9 +59,16 @@ std::expected<std::uint8_t, DecodeError> decodeArea(std::span<const std::uint8_t
 // buffer; a cutoff of 0 means that field is not available.
 class IscStore {
  public:
+  // Room enough for ISC's relay agent area (1024 bytes) and for the largest options field with
+  // file and sname overloaded. On the stack: a vector here was two allocations per reply, one
+  // of them big enough to make glibc consolidate its free lists each time.
+  static constexpr std::size_t kCapacity =
+      std::max<std::size_t>(1024, kMaximumOptionsField + kBootFileSize + kServerNameSize);
+
   IscStore(std::size_t size, std::size_t firstCutoff, std::size_t secondCutoff)
-      : buffer_(size, option::kPad), buflen_(size), firstCutoff_(firstCutoff),
+      : buflen_(std::min(size, kCapacity)), firstCutoff_(firstCutoff),
         secondCutoff_(secondCutoff) {
+    std::fill_n(buffer_.begin(), buflen_, option::kPad);
     bufend_ = sbufend_ = buflen_;
     if (firstCutoff_ != 0) {
       bufend_ = firstCutoff_;
@@ -137,7 +144,7 @@ class IscStore {
     }
     if (secondCutoff_ != 0 && tix_ != 0) {
       std::fill(buffer_.begin() + static_cast<std::ptrdiff_t>(secondCutoff_ + tix_),
-                buffer_.end(), option::kPad);
+                buffer_.begin() + static_cast<std::ptrdiff_t>(buflen_), option::kPad);
       buffer_[secondCutoff_ + tix_] = option::kEnd;
       overload |= kOverloadServerName;
     }
@@ -150,7 +157,7 @@ class IscStore {
   }
 
  private:
-  std::vector<std::uint8_t> buffer_;
+  std::array<std::uint8_t, kCapacity> buffer_;
   std::size_t buflen_, firstCutoff_, secondCutoff_;
   std::size_t bufend_ = 0, sbufend_ = 0;
   std::size_t bufix_ = 0, six_ = 0, tix_ = 0;
