@@ -1,6 +1,7 @@
 #include "dhcpd/engine/reply_options.hpp"
 
 #include <algorithm>
+#include <bitset>
 
 namespace snowboot::dhcpd::engine {
 
@@ -29,19 +30,15 @@ std::optional<std::uint16_t> maxMessageSize(std::span<const std::uint8_t> data) 
 
 // store_options: later duplicates go; a subnet mask after the routers trades places with them.
 void tidy(std::vector<std::uint8_t>& list) {
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const auto code = list[i];
-    auto tail = std::remove(list.begin() + static_cast<std::ptrdiff_t>(i) + 1, list.end(), code);
-    list.erase(tail, list.end());
-    if (code != option::kSubnetMask) continue;
-    for (std::size_t j = i; j-- > 0;) {
-      if (list[j] == option::kRouters) {
-        list[j] = option::kSubnetMask;
-        list[i] = option::kRouters;
-        break;
-      }
-    }
-  }
+  std::bitset<256> seen;
+  std::erase_if(list, [&seen](std::uint8_t code) {
+    if (seen.test(code)) return true;
+    seen.set(code);
+    return false;
+  });
+  auto mask = std::find(list.begin(), list.end(), option::kSubnetMask);
+  auto routers = std::find(list.begin(), mask, option::kRouters);
+  if (mask != list.end() && routers != mask) std::iter_swap(mask, routers);
 }
 
 }  // namespace
