@@ -82,6 +82,7 @@ struct Option {
 // options were an allocation each (a tenth of a busy server's time went to malloc and free).
 class OptionList {
  public:
+  // By value: keep the Option or its span, never a reference into the temporary.
   std::optional<Option> find(std::uint8_t code) const;
   bool contains(std::uint8_t code) const;
   // Replaces the data of an existing entry in place, or appends a new one. `data` may be a

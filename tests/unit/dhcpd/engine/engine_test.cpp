@@ -142,7 +142,7 @@ TEST_CASE("the lease time is what the client asks within min and max", "[engine]
                              static_cast<std::uint8_t>(seconds >> 8),
                              static_cast<std::uint8_t>(seconds)});
     auto outcome = server.handle(message, kNow);
-    const auto& d = outcome.reply->options.find(51)->data;
+    const auto d = outcome.reply->options.find(51)->data;  // a view: copied, not bound
     return std::uint32_t{d[0]} << 24 | std::uint32_t{d[1]} << 16 | std::uint32_t{d[2]} << 8 | d[3];
   };
   CHECK(ask(1000, 1) == 1000);
