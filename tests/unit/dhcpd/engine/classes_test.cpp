@@ -14,14 +14,6 @@ using dhcp::MessageType;
 
 namespace {
 
-dhcp::Message requestFor(std::uint8_t last, std::uint32_t xid, net::Ipv4Address address) {
-  auto message = clientMessage(MessageType::Request, last, xid);
-  message.options.set(dhcp::option::kRequestedAddress, bytesOf(address));
-  message.options.set(dhcp::option::kServerIdentifier, bytesOf(net::Ipv4Address(192, 168, 0, 1)));
-  message.options.set(dhcp::option::kParameterRequestList, kPrl);
-  return message;
-}
-
 // Through a relay that tags the client's port with circuit id `circuit`.
 dhcp::Message relayed(dhcp::Message message, const std::string& circuit) {
   message.giaddr = net::Ipv4Address(10, 99, 0, 1);

@@ -10,16 +10,6 @@ using snowboot::dhcpd::leases::BindingState;
 
 namespace {
 
-dhcp::Message requestFor(std::uint8_t last, std::uint32_t xid, net::Ipv4Address address,
-                         std::optional<net::Ipv4Address> serverId) {
-  auto message = clientMessage(MessageType::Request, last, xid);
-  message.options.set(dhcp::option::kRequestedAddress, bytesOf(address));
-  if (serverId) message.options.set(dhcp::option::kServerIdentifier, bytesOf(*serverId));
-  message.options.set(dhcp::option::kParameterRequestList, kPrl);
-  return message;
-}
-
-const net::Ipv4Address kServer(192, 168, 0, 1);
 
 }  // namespace
 

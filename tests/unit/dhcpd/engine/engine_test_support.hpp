@@ -137,4 +137,19 @@ inline dhcp::Message discover(std::uint8_t last, std::uint32_t xid,
   return message;
 }
 
+// The lab's server address (kLabConfig's interface).
+inline const net::Ipv4Address kServer(192, 168, 0, 1);
+
+// A REQUEST from 52:54:00:00:00:<last> for `address`: SELECTING when it names `serverId`, else
+// INIT-REBOOT, RENEWING or REBINDING; asking for the options in `prl`.
+inline dhcp::Message requestFor(std::uint8_t last, std::uint32_t xid, net::Ipv4Address address,
+                                std::optional<net::Ipv4Address> serverId = kServer,
+                                const std::vector<std::uint8_t>& prl = kPrl) {
+  auto message = clientMessage(dhcp::MessageType::Request, last, xid);
+  message.options.set(dhcp::option::kRequestedAddress, bytesOf(address));
+  if (serverId) message.options.set(dhcp::option::kServerIdentifier, bytesOf(*serverId));
+  message.options.set(dhcp::option::kParameterRequestList, prl);
+  return message;
+}
+
 }  // namespace snowboot::dhcpd::engine::testing

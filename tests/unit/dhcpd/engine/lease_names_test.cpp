@@ -15,18 +15,6 @@ namespace {
 
 const std::vector<std::uint8_t> kPrlName{1, 3, 6, 15, 51, 58, 59, 12};
 
-dhcp::Message requestFor(std::uint8_t last, std::uint32_t xid, net::Ipv4Address address,
-                         bool selecting = true) {
-  auto message = clientMessage(MessageType::Request, last, xid);
-  message.options.set(dhcp::option::kRequestedAddress, bytesOf(address));
-  if (selecting) {
-    message.options.set(dhcp::option::kServerIdentifier,
-                        bytesOf(net::Ipv4Address(192, 168, 0, 1)));
-  }
-  message.options.set(dhcp::option::kParameterRequestList, kPrlName);
-  return message;
-}
-
 std::string hostName(const dhcp::Message& message) {
   const auto option = message.options.find(dhcp::option::kHostName);
   return option ? std::string(option->data.begin(), option->data.end()) : "(none)";
@@ -83,7 +71,7 @@ TEST_CASE("get-lease-hostnames sends the address's name with ISC's NUL", "[engin
   REQUIRE(offer.reply);
   CHECK(offer.reply->yiaddr == net::Ipv4Address(192, 168, 0, 100));
   CHECK(hostName(*offer.reply) == std::string("lease-100.pxelab.test\0", 22));
-  auto ack = server.handle(requestFor(1, 1, offer.reply->yiaddr), kNow);
+  auto ack = server.handle(requestFor(1, 1, offer.reply->yiaddr, kServer, kPrlName), kNow);
   REQUIRE(ack.reply);
   CHECK(hostName(*ack.reply) == std::string("lease-100.pxelab.test\0", 22));
 
@@ -112,15 +100,15 @@ subnet 10.99.0.0 netmask 255.255.255.0 { range 10.99.0.100 10.99.0.101; }
   auto offer = server.handle(discover(1, 1, kPrlName), kNow);
   REQUIRE(offer.reply);
   auto first = offer.reply->yiaddr;
-  REQUIRE(server.handle(requestFor(1, 1, first), kNow).reply);
+  REQUIRE(server.handle(requestFor(1, 1, first, kServer, kPrlName), kNow).reply);
 
   auto relay = [](dhcp::Message message) {
     message.giaddr = net::Ipv4Address(10, 99, 0, 1);
     return message;
   };
   // INIT-REBOOT for an address never offered to it: the lease knows no client, nothing goes.
-  auto reboot = server.handle(relay(requestFor(1, 2, net::Ipv4Address(10, 99, 0, 101), false)),
-                              kNow);
+  auto reboot = server.handle(
+      relay(requestFor(1, 2, net::Ipv4Address(10, 99, 0, 101), std::nullopt, kPrlName)), kNow);
   REQUIRE(reboot.reply);
   CHECK(reboot.reply->messageType() == MessageType::Ack);
   CHECK(reboot.commits.size() == 1);
@@ -130,7 +118,7 @@ subnet 10.99.0.0 netmask 255.255.255.0 { range 10.99.0.100 10.99.0.101; }
   auto moved = server.handle(relay(discover(1, 3, kPrlName)), kNow);
   REQUIRE(moved.reply);
   auto second = moved.reply->yiaddr;
-  auto ack = server.handle(relay(requestFor(1, 3, second)), kNow);
+  auto ack = server.handle(relay(requestFor(1, 3, second, kServer, kPrlName)), kNow);
   REQUIRE(ack.reply);
   REQUIRE(ack.commits.size() >= 2);
   CHECK(ack.commits.back().address == second);
@@ -146,12 +134,12 @@ subnet 10.99.0.0 netmask 255.255.255.0 { range 10.99.0.100 10.99.0.101; }
 )");
   auto offer = server.handle(discover(1, 1, kPrlName), kNow);
   REQUIRE(offer.reply);
-  REQUIRE(server.handle(requestFor(1, 1, offer.reply->yiaddr), kNow).reply);
+  REQUIRE(server.handle(requestFor(1, 1, offer.reply->yiaddr, kServer, kPrlName), kNow).reply);
   auto relayed = discover(1, 2, kPrlName);
   relayed.giaddr = net::Ipv4Address(10, 99, 0, 1);
   auto moved = server.handle(relayed, kNow);
   REQUIRE(moved.reply);
-  auto request = requestFor(1, 2, moved.reply->yiaddr);
+  auto request = requestFor(1, 2, moved.reply->yiaddr, kServer, kPrlName);
   request.giaddr = relayed.giaddr;
   auto ack = server.handle(request, kNow);
   REQUIRE(ack.reply);
@@ -182,12 +170,12 @@ host pc { hardware ethernet 52:54:00:00:00:01; }
     auto offer = server.handle(withUid(discover(1, 1, kPrlName), 0xa), kNow);
     REQUIRE(offer.reply);
     auto first = offer.reply->yiaddr;
-    REQUIRE(server.handle(withUid(requestFor(1, 1, first), 0xa), kNow).reply);
+    REQUIRE(server.handle(withUid(requestFor(1, 1, first, kServer, kPrlName), 0xa), kNow).reply);
     auto again = server.handle(withUid(discover(1, 2, kPrlName), 0xb), kNow);
     REQUIRE(again.reply);
     auto second = again.reply->yiaddr;
     CHECK(second != first);
-    REQUIRE(server.handle(withUid(requestFor(1, 2, second), 0xb), kNow).reply);
+    REQUIRE(server.handle(withUid(requestFor(1, 2, second, kServer, kPrlName), 0xb), kNow).reply);
     CHECK(server.store.findByAddress(first)->state ==
           (released ? BindingState::Free : BindingState::Active));
   }
