@@ -219,10 +219,15 @@ bool OptionList::contains(std::uint8_t code) const { return find(code).has_value
 
 namespace {
 
-// Whether `data` is a view into `buffer`: such data is copied out before the buffer grows.
-bool aliases(std::span<const std::uint8_t> data, const std::vector<std::uint8_t>& buffer) {
-  return !data.empty() && data.data() >= buffer.data() &&
-         data.data() < buffer.data() + buffer.size();
+// `data`, or when it is a view into `buffer` (which is about to grow) a copy of it in `copy`.
+std::span<const std::uint8_t> detached(std::span<const std::uint8_t> data,
+                                       const std::vector<std::uint8_t>& buffer,
+                                       std::vector<std::uint8_t>& copy) {
+  const bool inside = !data.empty() && data.data() >= buffer.data() &&
+                      data.data() < buffer.data() + buffer.size();
+  if (!inside) return data;
+  copy.assign(data.begin(), data.end());
+  return copy;
 }
 
 }  // namespace
@@ -240,10 +245,7 @@ void OptionList::set(std::uint8_t code, std::span<const std::uint8_t> data) {
     return;
   }
   std::vector<std::uint8_t> copy;
-  if (aliases(data, bytes_)) {
-    copy.assign(data.begin(), data.end());
-    data = copy;
-  }
+  data = detached(data, bytes_, copy);
   const auto offset = static_cast<std::uint32_t>(bytes_.size());
   bytes_.insert(bytes_.end(), data.begin(), data.end());
   if (entry != nullptr) {
@@ -261,10 +263,7 @@ void OptionList::append(std::uint8_t code, std::span<const std::uint8_t> data) {
     return;
   }
   std::vector<std::uint8_t> copy;
-  if (aliases(data, bytes_)) {
-    copy.assign(data.begin(), data.end());
-    data = copy;
-  }
+  data = detached(data, bytes_, copy);
   if (entry->offset + entry->length != bytes_.size()) {
     // Not the last data in the buffer: the entry's bytes move to the end first.
     const auto offset = static_cast<std::uint32_t>(bytes_.size());

@@ -56,11 +56,7 @@ Outcome Engine::bootp(const Client& client, leases::Time now) {
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
   if (auto refused = refusal(effective, !client.host, true)) {
-    if (refused->empty()) {
-      outcome.log.pop_back();  // ignored: ISC logs nothing
-    } else {
-      outcome.log.back() += *refused;
-    }
+    endWithRefusal(outcome.log, *refused);
     return outcome;
   }
   Billing bill;

@@ -87,6 +87,14 @@ std::string logLine(std::initializer_list<std::string_view> parts) {
   return line;
 }
 
+void endWithRefusal(std::vector<std::string>& log, std::string_view reason) {
+  if (reason.empty()) {
+    log.pop_back();
+  } else {
+    log.back() += reason;
+  }
+}
+
 std::string billingRefusal(const std::string& last) {
   return fmt::format(
       ": no available billing: lease limit reached in all matching classes (last: '{}')", last);

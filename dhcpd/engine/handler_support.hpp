@@ -79,6 +79,10 @@ leases::Lease makeLease(net::Ipv4Address address, const leases::HardwareAddress&
 // server's instructions.
 std::string logLine(std::initializer_list<std::string_view> parts);
 
+// Ends the request's line (the log's last) with a refusal's reason; a silent refusal (`ignore`,
+// an empty reason) takes the line away, as ISC then logs nothing.
+void endWithRefusal(std::vector<std::string>& log, std::string_view reason);
+
 // The log line's tail when every class with `lease limit` the client is in is full.
 std::string billingRefusal(const std::string& last);
 

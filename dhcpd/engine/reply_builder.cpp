@@ -136,7 +136,7 @@ void buildReply(const ConfigModel& config, const dhcp::Message& request, const A
   }
   // A dhcp-parameter-request-list set in dhcpd.conf replaces the client's (ISC; pxelinux
   // configs append 208-211 to it so those options are sent).
-  std::optional<std::span<const std::uint8_t>> asked = options.find(dhcp::option::kParameterRequestList);
+  auto asked = options.find(dhcp::option::kParameterRequestList);
   if (!asked) {
     if (auto list = request.options.find(dhcp::option::kParameterRequestList)) asked = list->data;
   }

@@ -120,11 +120,7 @@ Outcome Engine::request(const Client& client, leases::Time now) {
   }
   auto effective = resolveScopes(config_, *chain, client.host, client.context);
   if (auto refused = refusal(effective, !client.host, false)) {
-    if (refused->empty()) {
-      outcome.log.pop_back();  // ignored: ISC logs nothing
-    } else {
-      outcome.log.back() += *refused;
-    }
+    endWithRefusal(outcome.log, *refused);
     return outcome;
   }
   Billing bill;
