@@ -2,7 +2,7 @@
 
 namespace snowboot::dhcpd::engine {
 
-void OfferBook::erase(std::map<std::uint32_t, Entry>::iterator entry) {
+void OfferBook::erase(ByAddress::iterator entry) {
   if (entry->second.check == Check::Probing) --probing_;
   byClient_.erase(entry->second.client);
   byAddress_.erase(entry);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,11 @@ namespace snowboot::dhcpd::engine {
 
 class OfferBook {
  public:
+  OfferBook() = default;
+  // The maps allocate from this object's pool.
+  OfferBook(const OfferBook&) = delete;
+  OfferBook& operator=(const OfferBook&) = delete;
+
   enum class Check : std::uint8_t {
     Unchecked,  // nobody asked the network yet (or the probe could not be started)
     Probing,    // an ICMP echo is out; the offer waits for its answer or its timeout
@@ -49,10 +55,13 @@ class OfferBook {
     leases::Time until;
     Check check = Check::Unchecked;
   };
-  void erase(std::map<std::uint32_t, Entry>::iterator entry);
+  using ByAddress = std::pmr::map<std::uint32_t, Entry>;
+  void erase(ByAddress::iterator entry);
 
-  std::map<std::uint32_t, Entry> byAddress_;
-  std::unordered_map<std::string, std::uint32_t> byClient_;
+  // Every new client's offer adds a node to both maps (see MemoryLeaseStore::nodes_).
+  std::pmr::unsynchronized_pool_resource nodes_;
+  ByAddress byAddress_{&nodes_};
+  std::pmr::unordered_map<std::string, std::uint32_t> byClient_{&nodes_};
   std::size_t probing_ = 0;
 };
 

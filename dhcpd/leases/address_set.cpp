@@ -28,13 +28,24 @@ bool AddressSet::erase(std::uint32_t address) {
   auto it = intervals_.upper_bound(address);
   if (it == intervals_.begin()) return false;
   --it;
-  const std::uint32_t first = it->first;
   const std::uint32_t last = it->second;
   if (address > last) return false;
-  intervals_.erase(it);
-  if (first < address) intervals_.emplace(first, address - 1);
-  if (address < last) intervals_.emplace(address + 1, last);
   --size_;
+  if (address == it->first) {
+    if (address == last) {
+      intervals_.erase(it);
+      return true;
+    }
+    // Ranges are handed out from the bottom up, so this is the usual case: the interval's node
+    // is re-keyed in place rather than freed and allocated again.
+    auto after = std::next(it);
+    auto node = intervals_.extract(it);
+    node.key() = address + 1;
+    intervals_.insert(after, std::move(node));
+    return true;
+  }
+  it->second = address - 1;
+  if (address < last) intervals_.emplace_hint(std::next(it), address + 1, last);
   return true;
 }
 

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/container/static_vector.hpp>
+
 #include "common/net/ipv4.hpp"
 
 namespace snowboot::dhcpd::leases {
@@ -37,13 +39,18 @@ std::optional<BindingState> parseBindingState(std::string_view name);
 
 // `hardware ethernet 52:54:00:12:34:56;`: the ARP hardware type and up to 16 address bytes.
 struct HardwareAddress {
+  // chaddr's 16 bytes, the most the config, the lease file and the wire give. Kept inline: a
+  // lease is copied several times per exchange, and a heap vector made each copy a malloc.
+  using Bytes = boost::container::static_vector<std::uint8_t, 16>;
   std::uint8_t type = 0;  // 1 ethernet, 6 token-ring, 8 fddi, 32 infiniband
-  std::vector<std::uint8_t> address;
+  Bytes address;
 
   bool empty() const { return address.empty(); }
   // Type byte followed by the address: one string per hardware address, for hash indexes.
   std::string key() const;
-  friend auto operator<=>(const HardwareAddress&, const HardwareAddress&) = default;
+  friend bool operator==(const HardwareAddress&, const HardwareAddress&) = default;
+  friend std::strong_ordering operator<=>(const HardwareAddress&,
+                                          const HardwareAddress&) = default;
 };
 
 std::string_view hardwareTypeName(std::uint8_t type);

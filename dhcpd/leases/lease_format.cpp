@@ -142,7 +142,7 @@ std::string formatLease(const Lease& lease) {
       out += typeName;
     }
     out.push_back(' ');
-    appendColonHex(out, lease.hardware.address);
+    appendColonHex(out, {lease.hardware.address.data(), lease.hardware.address.size()});
     out.push_back(';');
   }
   if (!lease.uid.empty()) {

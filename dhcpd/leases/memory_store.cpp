@@ -51,7 +51,7 @@ std::expected<void, StoreError> MemoryLeaseStore::addRange(const AddressRange& r
         StoreError{StoreErrorCode::OverlappingRange,
                    fmt::format("{} - {}", range.first.toString(), range.last.toString())});
   }
-  ranges_.emplace(first, Range{first, last, {}, {}});
+  ranges_.emplace(first, Range{first, last, TimeOrder(&nodes_), TimeOrder(&nodes_)});
   untouched_.insertRange(first, last);
   // Leases loaded before the range was known now take their addresses out of the free space.
   for (auto it = leases_.lower_bound(first); it != leases_.end() && it->first <= last; ++it) {
