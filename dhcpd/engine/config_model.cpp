@@ -244,6 +244,11 @@ ConfigModel buildConfigModel(std::shared_ptr<const conf::ParseResult> parsed) {
   builder.walk(parsed->config.statements, {}, -1, nullptr, nullptr);
   builder.finish();
   for (const auto& decl : model.classes) model.billing = model.billing || decl.leaseLimit > 0;
+  for (std::size_t i = 0; i < model.hosts.size(); ++i) {
+    const Host& host = model.hosts[i];
+    if (host.hardware) model.hostsByHardware.emplace(host.hardware->key(), i);
+    if (!host.clientId.empty()) model.hostsByClientId.emplace(host.clientId, i);
+  }
   return model;
 }
 
@@ -272,18 +277,14 @@ std::vector<const Subnet*> ConfigModel::sharedWith(const Subnet& subnet) const {
 }
 
 const Host* ConfigModel::hostByHardware(const leases::HardwareAddress& hardware) const {
-  for (const auto& host : hosts) {
-    if (host.hardware && *host.hardware == hardware) return &host;
-  }
-  return nullptr;
+  auto found = hostsByHardware.find(hardware.key());
+  return found == hostsByHardware.end() ? nullptr : &hosts[found->second];
 }
 
 const Host* ConfigModel::hostByClientId(std::string_view clientId) const {
   if (clientId.empty()) return nullptr;
-  for (const auto& host : hosts) {
-    if (!host.clientId.empty() && host.clientId == clientId) return &host;
-  }
-  return nullptr;
+  auto found = hostsByClientId.find(std::string(clientId));
+  return found == hostsByClientId.end() ? nullptr : &hosts[found->second];
 }
 
 std::vector<leases::AddressRange> ConfigModel::allRanges() const {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/net/ipv4.hpp"
@@ -81,6 +82,10 @@ struct ConfigModel {
   std::vector<std::string> sharedNetworks;
   std::vector<Subnet> subnets;
   std::vector<Host> hosts;
+  // Positions in `hosts` by hardware key and by client identifier, the first declared of each:
+  // every packet looks its client up, and a config may declare tens of thousands of hosts.
+  std::unordered_map<std::string, std::size_t> hostsByHardware;
+  std::unordered_map<std::string, std::size_t> hostsByClientId;
   std::vector<ClassDecl> classes;
   // get-lease-hostnames: the names of addresses, looked up when the configuration is loaded
   // (lease_hostnames.hpp).

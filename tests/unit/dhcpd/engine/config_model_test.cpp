@@ -67,6 +67,31 @@ group {
   CHECK(model.classes[0].match);
 }
 
+TEST_CASE("hosts are found by hardware type and address and by client id, first declared",
+          "[engine]") {
+  auto parsed = parse(R"(
+subnet 10.0.0.0 netmask 255.255.255.0 { }
+host first { hardware ethernet 52:54:00:00:00:0b; fixed-address 10.0.0.5; }
+host again { hardware ethernet 52:54:00:00:00:0b; fixed-address 10.0.0.6; }
+host ring { hardware token-ring 52:54:00:00:00:0c; }
+host id-1 { option dhcp-client-identifier "same"; }
+host id-2 { option dhcp-client-identifier "same"; }
+)");
+  REQUIRE(parsed->ok());
+  auto model = buildConfigModel(parsed);
+  using dhcpd::leases::HardwareAddress;
+  const auto* host = model.hostByHardware(HardwareAddress{1, {0x52, 0x54, 0, 0, 0, 0x0b}});
+  REQUIRE(host);
+  CHECK(host->name == "first");
+  CHECK(model.hostByHardware(HardwareAddress{6, {0x52, 0x54, 0, 0, 0, 0x0c}})->name == "ring");
+  CHECK_FALSE(model.hostByHardware(HardwareAddress{1, {0x52, 0x54, 0, 0, 0, 0x0c}}));
+  CHECK_FALSE(model.hostByHardware(HardwareAddress{1, {0x52, 0x54, 0, 0, 0}}));
+  REQUIRE(model.hostByClientId("same"));
+  CHECK(model.hostByClientId("same")->name == "id-1");
+  CHECK_FALSE(model.hostByClientId("sam"));
+  CHECK_FALSE(model.hostByClientId(""));
+}
+
 TEST_CASE("inner scopes override outer ones; default gives way", "[engine]") {
   Server server(R"(
 option domain-name "global.test";
