@@ -125,27 +125,27 @@ void MemoryLeaseStore::unindexFree(std::uint32_t address) {
   range->abandoned.erase(key);
 }
 
-void MemoryLeaseStore::indexLease(const Lease& lease) {
-  const std::uint32_t address = lease.address.value();
-  if (!lease.uid.empty()) byUid_.emplace(keyHash(lease.uid), address);
-  if (!lease.hardware.empty()) byHardware_.emplace(keyHash(lease.hardware.key()), address);
-  if (expiresAtEnd(lease)) expiry_.emplace(*lease.ends, address);
+void MemoryLeaseStore::indexLease(const Lease& stored) {
+  if (!stored.uid.empty()) byUid_.emplace(keyHash(stored.uid), &stored);
+  if (!stored.hardware.empty()) byHardware_.emplace(keyHash(stored.hardware.key()), &stored);
+  if (expiresAtEnd(stored)) {
+    expiry_.emplace_hint(expiry_.end(), *stored.ends, stored.address.value());
+  }
 }
 
-void MemoryLeaseStore::unindexLease(const Lease& lease) {
-  const std::uint32_t address = lease.address.value();
-  auto eraseFrom = [address](KeyIndex& index, std::string_view key) {
+void MemoryLeaseStore::unindexLease(const Lease& stored) {
+  auto eraseFrom = [&stored](KeyIndex& index, std::string_view key) {
     auto [begin, end] = index.equal_range(keyHash(key));
     for (auto it = begin; it != end; ++it) {
-      if (it->second == address) {
+      if (it->second == &stored) {
         index.erase(it);
         return;
       }
     }
   };
-  if (!lease.uid.empty()) eraseFrom(byUid_, lease.uid);
-  if (!lease.hardware.empty()) eraseFrom(byHardware_, lease.hardware.key());
-  if (expiresAtEnd(lease)) expiry_.erase({*lease.ends, address});
+  if (!stored.uid.empty()) eraseFrom(byUid_, stored.uid);
+  if (!stored.hardware.empty()) eraseFrom(byHardware_, stored.hardware.key());
+  if (expiresAtEnd(stored)) expiry_.erase({*stored.ends, stored.address.value()});
 }
 
 void MemoryLeaseStore::apply(Lease lease) {
@@ -154,10 +154,10 @@ void MemoryLeaseStore::apply(Lease lease) {
   // through memory the cache no longer holds.
   const std::uint32_t address = lease.address.value();
   Range* range = rangeOf(address);
-  auto it = leases_.find(address);
-  if (it == leases_.end()) {
+  auto it = leases_.lower_bound(address);
+  if (it == leases_.end() || it->first != address) {
     if (range != nullptr) untouched_.erase(address);
-    it = leases_.emplace(address, std::move(lease)).first;
+    it = leases_.emplace_hint(it, address, std::move(lease));
     indexLease(it->second);
   } else {
     Lease& old = it->second;
@@ -183,30 +183,30 @@ void MemoryLeaseStore::apply(Lease lease) {
   }
 }
 
-void MemoryLeaseStore::reindexLease(const Lease& before, const Lease& after) {
+void MemoryLeaseStore::reindexLease(const Lease& stored, const Lease& after) {
   // A renewal keeps its client: its index entries stay.
-  const std::uint32_t address = before.address.value();
-  auto replace = [address](KeyIndex& index, std::string_view from, std::string_view to) {
+  auto replace = [&stored](KeyIndex& index, std::string_view from, std::string_view to) {
     if (from == to) return;
     if (!from.empty()) {
       auto [begin, end] = index.equal_range(keyHash(from));
       for (auto it = begin; it != end; ++it) {
-        if (it->second == address) {
+        if (it->second == &stored) {
           index.erase(it);
           break;
         }
       }
     }
-    if (!to.empty()) index.emplace(keyHash(to), address);
+    if (!to.empty()) index.emplace(keyHash(to), &stored);
   };
-  replace(byUid_, before.uid, after.uid);
-  replace(byHardware_, before.hardware.empty() ? std::string_view() : before.hardware.key(),
+  replace(byUid_, stored.uid, after.uid);
+  replace(byHardware_, stored.hardware.empty() ? std::string_view() : stored.hardware.key(),
           after.hardware.empty() ? std::string_view() : after.hardware.key());
-  const bool expired = expiresAtEnd(before);
+  const std::uint32_t address = stored.address.value();
+  const bool expired = expiresAtEnd(stored);
   const bool expires = expiresAtEnd(after);
-  if (expired && expires && *before.ends == *after.ends) return;
-  if (expired) expiry_.erase({*before.ends, address});
-  if (expires) expiry_.emplace(*after.ends, address);
+  if (expired && expires && *stored.ends == *after.ends) return;
+  if (expired) expiry_.erase({*stored.ends, address});
+  if (expires) expiry_.emplace_hint(expiry_.end(), *after.ends, address);
 }
 
 std::optional<Lease> MemoryLeaseStore::findByAddress(net::Ipv4Address address) const {
@@ -221,8 +221,7 @@ std::vector<Lease> MemoryLeaseStore::collect(
   std::vector<Lease> found;
   auto [begin, end] = index.equal_range(hash);
   for (auto it = begin; it != end; ++it) {
-    const Lease& lease = leases_.at(it->second);
-    if (matches(lease)) found.push_back(lease);
+    if (matches(*it->second)) found.push_back(*it->second);
   }
   std::sort(found.begin(), found.end(), [](const Lease& a, const Lease& b) {
     const bool aActive = a.state == BindingState::Active;
@@ -260,10 +259,12 @@ std::optional<net::Ipv4Address> MemoryLeaseStore::allocate(const AllocationReque
     }
   }
   // ISC 4.4 hands out never-used addresses from the bottom of a range up (seen in its files).
+  // Such an address has no lease to look up when it is taken out of the free space.
+  bool neverLeased = false;
   for (const AddressRange& range : request.ranges) {
     if (chosen) break;
     chosen = untouched_.lowestIn(range.first.value(), range.last.value());
-    if (chosen) break;
+    neverLeased = chosen.has_value();
   }
   auto oldestIn = [&](auto member) -> std::optional<std::uint32_t> {
     std::optional<std::pair<Time, std::uint32_t>> best;
@@ -282,9 +283,13 @@ std::optional<net::Ipv4Address> MemoryLeaseStore::allocate(const AllocationReque
   if (!chosen) chosen = oldestIn(&Range::reusable);
   if (!chosen) chosen = oldestIn(&Range::abandoned);
   if (!chosen) return std::nullopt;
-  unindexFree(*chosen);
+  if (neverLeased) {
+    untouched_.erase(*chosen);
+  } else {
+    unindexFree(*chosen);
+  }
   holds_.emplace(*chosen, request.holdUntil);
-  holdExpiry_.emplace(request.holdUntil, *chosen);
+  holdExpiry_.emplace_hint(holdExpiry_.end(), request.holdUntil, *chosen);
   return net::Ipv4Address(*chosen);
 }
 

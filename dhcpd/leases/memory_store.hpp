@@ -76,13 +76,16 @@ class MemoryLeaseStore final : public LeaseStore {
   // Adds or removes the address from the structures allocate() draws from.
   void indexFree(std::uint32_t address);
   void unindexFree(std::uint32_t address);
-  void indexLease(const Lease& lease);
-  void unindexLease(const Lease& lease);
-  // unindexLease(before) then indexLease(after), touching only the entries that differ.
-  void reindexLease(const Lease& before, const Lease& after);
+  // These take the lease in its node of leases_, which the index entries point to.
+  void indexLease(const Lease& stored);
+  void unindexLease(const Lease& stored);
+  // unindexLease(stored) then indexLease as if it held `after`, touching only the entries that
+  // differ; the caller then assigns `after` to it.
+  void reindexLease(const Lease& stored, const Lease& after);
   // Index entries hold a hash of the key, not the key: the lease has it, and a string per entry
-  // would double the indexes' memory. Lookups compare the leases' own keys.
-  using KeyIndex = std::pmr::unordered_multimap<std::size_t, std::uint32_t>;
+  // would double the indexes' memory. Lookups compare the leases' own keys. An entry points to
+  // the lease's map node (which never moves): a lookup by address would walk the tree again.
+  using KeyIndex = std::pmr::unordered_multimap<std::size_t, const Lease*>;
   std::vector<Lease> collect(const KeyIndex& index, std::size_t hash,
                              const std::function<bool(const Lease&)>& matches) const;
 
