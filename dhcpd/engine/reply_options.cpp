@@ -78,7 +78,9 @@ std::vector<std::uint8_t> priorityList(ReplyKind kind, std::optional<dhcp::Messa
                                        std::optional<std::span<const std::uint8_t>> asked,
                                        const std::vector<std::uint8_t>& configured,
                                        const ReplyValues& values) {
-  std::vector<std::uint8_t> list(std::begin(kMandatory), std::end(kMandatory));
+  std::vector<std::uint8_t> list;
+  list.reserve(kPriorityCount);  // once, instead of growing through every size on the way
+  list.assign(std::begin(kMandatory), std::end(kMandatory));
   // bootp.c passes no list; a NAK ignores the client's.
   const bool useList = asked && !asked->empty() && kind != ReplyKind::BootpFixed &&
                        kind != ReplyKind::Nak;
