@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <malloc.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -30,6 +31,7 @@
 #include "dhcpd/server/server.hpp"
 #include "common/daemon/detach.hpp"
 #include "common/daemon/pid_file.hpp"
+#include "common/daemon/privileges.hpp"
 #include "common/daemon/signals.hpp"
 #include "common/log/logger.hpp"
 #include "common/log/targets.hpp"
@@ -204,9 +206,86 @@ std::shared_ptr<const engine::ConfigModel> loadModel(const CommandLine& line) {
   return std::make_shared<const engine::ConfigModel>(std::move(model));
 }
 
+// -user and -group (ISC's PARANOIA build, which Debian ships): whom to become once the sockets
+// and the lease file are open. Looked up before the configuration is read, as ISC does.
+struct Identity {
+  std::optional<snowboot::daemon::Credentials> user;  // -user, with -group's gid if given
+  std::optional<gid_t> group;                         // -group alone: the uid stays
+};
+
+std::expected<Identity, std::string> lookupIdentity(const CommandLine& line) {
+  Identity identity;
+  if (!line.user.empty()) {
+    if (::geteuid() != 0) return std::unexpected("you must be root to set user");
+    std::optional<std::string_view> group;
+    if (!line.group.empty()) group = line.group;
+    auto credentials = snowboot::daemon::lookupCredentials(line.user, group);
+    if (!credentials) {
+      const bool groupMissing = group && !snowboot::daemon::lookupGroup(*group);
+      return std::unexpected(groupMissing ? "no such group: " + line.group
+                                          : "no such user: " + line.user);
+    }
+    identity.user = std::move(*credentials);
+  } else if (!line.group.empty()) {
+    if (::geteuid() != 0) return std::unexpected("you must be root to set group");
+    auto gid = snowboot::daemon::lookupGroup(line.group);
+    if (!gid) return std::unexpected("no such group: " + line.group);
+    identity.group = *gid;
+  }
+  return identity;
+}
+
+// -chroot: entered after the configuration is read and before the pid and lease files are
+// opened, so their paths are inside it (ISC's order).
+std::optional<std::string> enterChroot(const CommandLine& line) {
+  if (line.chroot.empty()) return std::nullopt;
+  if (::geteuid() != 0) return "you must be root to use chroot";
+  if (auto entered = snowboot::daemon::enterChroot(line.chroot); !entered) {
+    return entered.error().message();
+  }
+  return std::nullopt;
+}
+
+// A new interface (one named on the command line that appears later) needs a packet socket,
+// and ping-check's ICMP socket is already open: CAP_NET_RAW is all that is kept.
+std::optional<std::string> becomeIdentity(const Identity& identity) {
+  static constexpr int kKept[] = {CAP_NET_RAW};
+  if (identity.user) {
+    if (auto dropped = snowboot::daemon::dropPrivileges(*identity.user, kKept); !dropped) {
+      return dropped.error().message();
+    }
+  } else if (identity.group) {
+    if (auto changed = snowboot::daemon::changeGroup(*identity.group); !changed) {
+      return changed.error().message();
+    }
+  }
+  return std::nullopt;
+}
+
 int serve(const CommandLine& line) {
+  auto identity = lookupIdentity(line);
+  if (!identity) {
+    std::cerr << "dhcpd: " << identity.error() << "\n";
+    return 1;
+  }
   auto model = loadModel(line);
   if (!model) return 1;
+  // ISC: -d logs to stderr and syslog, otherwise syslog only, at dhcpd.conf's log-facility.
+  int facility = LOG_DAEMON;
+  for (const auto& statement : model->source->config.statements) {
+    if (statement.kind == conf::Statement::Kind::Parameter && statement.name == "log-facility" &&
+        !statement.args.empty()) {
+      facility = snowboot::log::parseSyslogFacility(statement.args[0]).value_or(facility);
+    }
+  }
+  auto targets = snowboot::log::chooseTargets(line.debug, true, snowboot::log::stderrIsJournal());
+  // Made before the chroot: it connects to /dev/log, which is outside.
+  auto logger = snowboot::log::makeLogger(targets, "dhcpd", facility, snowboot::log::Level::Info);
+
+  if (auto failed = enterChroot(line)) {
+    std::cerr << "dhcpd: " << *failed << "\n";
+    return 1;
+  }
   bool foreground = line.foreground || line.debug;
   std::optional<snowboot::daemon::PidFile> pidFile;
   if (!line.noPid) {
@@ -228,17 +307,6 @@ int serve(const CommandLine& line) {
     report.emplace(std::move(*detached));
   }
   if (pidFile) (void)pidFile->write(getpid());
-  // ISC: -d logs to stderr and syslog, otherwise syslog only, at dhcpd.conf's log-facility.
-  int facility = LOG_DAEMON;
-  for (const auto& statement : model->source->config.statements) {
-    if (statement.kind == conf::Statement::Kind::Parameter && statement.name == "log-facility" &&
-        !statement.args.empty()) {
-      facility = snowboot::log::parseSyslogFacility(statement.args[0]).value_or(facility);
-    }
-  }
-  auto targets = snowboot::log::chooseTargets(line.debug, true, snowboot::log::stderrIsJournal());
-  auto logger = snowboot::log::makeLogger(targets, "dhcpd", facility, snowboot::log::Level::Info);
-
   // One thread runs the loop. Without the hint Asio assumes several and interrupts its own
   // epoll_wait (an epoll_ctl) whenever a handler queues another: 15,000 times a second under
   // load. The journal thread still posts to it; hint 1 keeps the scheduler's lock for that.
@@ -249,6 +317,11 @@ int serve(const CommandLine& line) {
   if (line.port) settings.serverPort = static_cast<std::uint16_t>(*line.port);
   snowboot::dhcpd::server::Server server(io, logger, settings, model);
   if (auto failed = server.start()) {
+    logger.error("{}", *failed);
+    if (report) report->failed(*failed);
+    return 1;
+  }
+  if (auto failed = becomeIdentity(*identity)) {
     logger.error("{}", *failed);
     if (report) report->failed(*failed);
     return 1;
