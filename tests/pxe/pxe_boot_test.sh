@@ -43,21 +43,10 @@ mac=52:54:00:12:34:56
 uuid=8fd9a7c2-0e2b-4f3a-9c1d-5a6b7c8d9e0f
 pxeUuid=c2a7d98f-2b0e-3a4f-9c1d-5a6b7c8d9e0f
 marker="SNOWBOOT-PXE-${mode^^}-$$-$RANDOM"
+source "$(dirname "$0")/../support/netns_test.sh"
 server=sb-pxe-s-$$
 client=sb-pxe-c-$$
-work=$(mktemp -d /tmp/snowboot-pxe-XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  ip netns delete "$server" 2>/dev/null || true
-  ip netns delete "$client" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+make_work pxe
 fail() {
   echo "FAIL: $*"
   for log in dhcpd tftpd radvd serial qemu; do
@@ -65,14 +54,6 @@ fail() {
     [ -f "$work/$log.log" ] && tr -d '\r' <"$work/$log.log" | tail -n 60
   done
   exit 1
-}
-wait_for() {  # wait_for FILE PATTERN SECONDS
-  local deadline=$((SECONDS + $3))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    grep -aq -- "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  fail "never found '$2' in $1 within $3 s"
 }
 
 # The served tree: world-readable, as in.tftpd (like tftpd-hpa) serves nothing else once it
@@ -135,16 +116,13 @@ host pxeclient {
 CONF
 : >"$work/dhcpd.leases"
 
-ip netns add "$server"
-ip netns add "$client"
+add_namespaces "$server" "$client"
 # No IPv6 on the client side's bridge and tap: the kernel there takes no part in the boot.
 ip netns exec "$client" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
   net.ipv6.conf.default.disable_ipv6=1
 # radvd needs IPv6 on s0 (a new namespace may inherit it turned off).
 ip netns exec "$server" sysctl -q -w net.ipv6.conf.all.disable_ipv6=0 \
   net.ipv6.conf.default.disable_ipv6=0 || true
-ip -n "$server" link set lo up
-ip -n "$client" link set lo up
 ip link add s0 netns "$server" type veth peer name c0 netns "$client"
 ip -n "$server" addr add 192.168.0.1/24 dev s0
 ip -n "$server" link set s0 up
@@ -167,19 +145,19 @@ interface s0 {
 CONF
 ip netns exec "$server" radvd -n -m stderr -C "$work/radvd.conf" -p "$work/radvd.pid" \
   >"$work/radvd.log" 2>&1 &
-pids+=($!)
+track $!
 
 ip netns exec "$server" "$dhcpd" -f -d -cf "$work/dhcpd.conf" -lf "$work/dhcpd.leases" \
   --no-pid s0 >"$work/dhcpd.log" 2>&1 &
-pids+=($!)
+track $!
 ip netns exec "$server" "$tftpd" -L -v -s --stderr -a 192.168.0.1:69 "$root" \
   >"$work/tftpd.log" 2>&1 &
-pids+=($!)
+track $!
 wait_for "$work/dhcpd.log" "^Listening on LPF/s0/" 10
 # SNOWBOOT_PXE_CAPTURE=FILE records the boot's packets on s0 (dumpcap, from tshark) to debug.
 if [ -n "${SNOWBOOT_PXE_CAPTURE:-}" ]; then
   ip netns exec "$server" dumpcap -q -i s0 -w "$SNOWBOOT_PXE_CAPTURE" 2>/dev/null &
-  pids+=($!)
+  track $!
   sleep 1
 fi
 
@@ -198,7 +176,7 @@ fi
 started=$SECONDS
 ip netns exec "$client" "${qemu[@]}" >"$work/qemu.log" 2>&1 &
 qemuPid=$!
-pids+=("$qemuPid")
+track "$qemuPid"
 
 # A boot that hangs is killed by the cleanup.
 wait_for "$work/serial.log" "$marker" "$bootLimit"

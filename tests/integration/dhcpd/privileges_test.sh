@@ -12,27 +12,13 @@ command -v setpriv >/dev/null || { echo "SKIP: setpriv (util-linux) is not insta
 getent passwd nobody >/dev/null && getent group nogroup >/dev/null \
   || { echo "SKIP: no nobody user or nogroup group"; exit 77; }
 
+source "$(dirname "$0")/../../support/netns_test.sh"
 server=sb-pv-s-$$
 client=sb-pv-c-$$
-work=$(mktemp -d /tmp/snowboot-pv-XXXXXX)
+make_work pv
 chmod 755 "$work"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  ip netns delete "$server" 2>/dev/null || true
-  ip netns delete "$client" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 log=$work/dhcpd.log
 fail() { echo "FAIL: $*"; echo "--- dhcpd log"; cat "$log" 2>/dev/null; exit 1; }
-wait_for() {  # wait_for FILE PATTERN
-  for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  fail "never found '$2' in $1"
-}
 status_field() { awk -v f="$2:" '$1 == f {print $2, $3, $4, $5}' "/proc/$1/status"; }
 
 cat >"$work/dhcpd.conf" <<'CONF'
@@ -49,10 +35,7 @@ exit 0
 SCRIPT
 chmod +x "$work/udhcpc.script"
 
-ip netns add "$server"
-ip netns add "$client"
-ip -n "$server" link set lo up
-ip -n "$client" link set lo up
+add_namespaces "$server" "$client"
 link() {  # link N: veth sN (server, 192.168.4N.1) <-> cN (client)
   ip link add "s$1" netns "$server" type veth peer name "c$1" netns "$client"
   ip -n "$server" addr add "192.168.4$1.1/24" dev "s$1"
@@ -77,7 +60,7 @@ chown -R nobody:nogroup "$work/leases"
 ip netns exec "$server" "$dhcpd" -f -d -user nobody -group nogroup -cf "$work/dhcpd.conf" \
   -lf "$work/leases/dhcpd.leases" --no-pid s1 s2 >"$log" 2>&1 &
 pid=$!
-pids+=("$pid")
+track "$pid"
 wait_for "$log" "^Listening on LPF/s1/"
 wait_for "$log" "Waiting for s2: missing"
 for _ in $(seq 100); do [ "$(status_field "$pid" Uid)" = "65534 65534 65534 65534" ] && break; sleep 0.05; done
@@ -112,7 +95,7 @@ chown -R nobody:nogroup "$root/leases"
 ip netns exec "$server" "$dhcpd" -d -user nobody -chroot "$root" -cf "$work/dhcpd.conf" \
   -lf /leases/dhcpd.leases -pf /dhcpd.pid s1 >"$log" 2>&1 &
 pid=$!
-pids+=("$pid")
+track "$pid"
 wait_for "$log" "^Listening on LPF/s1/"
 [ "$(readlink "/proc/$pid/root")" = "$root" ] || fail "root is $(readlink "/proc/$pid/root")"
 wait_for "$root/dhcpd.pid" "^$pid\$"

@@ -11,25 +11,11 @@ command -v busybox >/dev/null || { echo "SKIP: busybox is not installed"; exit 7
 command -v dhclient >/dev/null || { echo "SKIP: isc-dhcp-client is not installed"; exit 77; }
 command -v dhcpcd >/dev/null || { echo "SKIP: dhcpcd-base is not installed"; exit 77; }
 
+source "$(dirname "$0")/../../support/netns_test.sh"
 server=sb-rc-s-$$
 client=sb-rc-c-$$
-work=$(mktemp -d /tmp/snowboot-rc-XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  ip netns delete "$server" 2>/dev/null || true
-  ip netns delete "$client" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_work rc
 fail() { echo "FAIL: $*"; echo "--- dhcpd log"; cat "$work/dhcpd.log"; exit 1; }
-wait_for() {  # wait_for FILE PATTERN
-  for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  fail "never found '$2' in $1"
-}
 
 cat >"$work/dhcpd.conf" <<'CONF'
 authoritative;
@@ -45,14 +31,11 @@ subnet 192.168.7.0 netmask 255.255.255.0 {
 }
 CONF
 
-ip netns add "$server"
-ip netns add "$client"
-ip -n "$server" link set lo up
-ip -n "$client" link set lo up
+add_namespaces "$server" "$client"
 : >"$work/dhcpd.leases"
 ip netns exec "$server" "$dhcpd" -f -d -cf "$work/dhcpd.conf" -lf "$work/dhcpd.leases" \
   --no-pid s0 >"$work/dhcpd.log" 2>&1 &
-pids+=($!)
+track $!
 wait_for "$work/dhcpd.log" "Waiting for s0: missing"
 ip link add s0 netns "$server" type veth peer name c0 netns "$client"
 ip -n "$server" addr add 192.168.7.1/24 dev s0
@@ -94,14 +77,14 @@ SCRIPT
 chmod +x "$work/dhclient.script"
 ip netns exec "$client" dhclient -d -4 -sf "$work/dhclient.script" -lf "$work/dhclient.leases" \
   -pf "$work/dhclient.pid" c0 >"$work/dhclient.log" 2>&1 &
-pids+=($!)
+track $!
 wait_for "$work/dhclient.lease" "^ip="
 common="mask=255.255.255.0 routers=192.168.7.1 dns=192.168.7.1 domain=pxelab.test lease=600"
 common+=" server=192.168.7.1"
 grep -Eqx "ip=192.168.7.1[0-4][0-9] $common file=pxelinux.0" "$work/dhclient.lease" \
   || fail "dhclient bound with: $(cat "$work/dhclient.lease")"
 echo "ok   dhclient: $(cat "$work/dhclient.lease")"
-kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
+stop_last
 
 # dhcpcd (sends a DUID client identifier): one shot, in the foreground, no ARP probe.
 ip -n "$client" addr flush dev c0

@@ -14,25 +14,13 @@ dhcpd=$1
 command -v dhcrelay >/dev/null || { echo "SKIP: isc-dhcp-relay is not installed"; exit 77; }
 command -v dhclient >/dev/null || { echo "SKIP: isc-dhcp-client is not installed"; exit 77; }
 
+source "$(dirname "$0")/../../support/netns_test.sh"
 server=sb-rl-s-$$
 relay=sb-rl-r-$$
 client=sb-rl-c-$$
 mac=02:00:00:00:77:21
 giaddr=192.168.77.1
-work=$(mktemp -d /tmp/snowboot-relay-XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  ip netns delete "$server" 2>/dev/null || true
-  ip netns delete "$relay" 2>/dev/null || true
-  ip netns delete "$client" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+make_work relay
 fail() {
   echo "FAIL: $*"
   for log in dhcpd dhcrelay dhclient; do
@@ -40,14 +28,6 @@ fail() {
     [ -f "$work/$log.log" ] && cat "$work/$log.log"
   done
   exit 1
-}
-wait_for() {  # wait_for FILE PATTERN SECONDS
-  local deadline=$((SECONDS + $3))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    grep -q -- "$2" "$1" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  fail "never found '$2' in $1 within $3 s"
 }
 
 # The server's own subnet is declared without a range (ISC needs its interface's subnet
@@ -73,10 +53,7 @@ host fixedpc {
 CONF
 : >"$work/dhcpd.leases"
 
-ip netns add "$server"
-ip netns add "$relay"
-ip netns add "$client"
-for ns in "$server" "$relay" "$client"; do ip -n "$ns" link set lo up; done
+add_namespaces "$server" "$relay" "$client"
 ip link add s0 netns "$server" type veth peer name r0 netns "$relay"
 ip link add r1 netns "$relay" type veth peer name c0 netns "$client"
 ip -n "$client" link set c0 address "$mac"
@@ -95,14 +72,14 @@ start_dhcpd() {  # appends to dhcpd.log; its pid is dhcpdPid
   ip netns exec "$server" "$dhcpd" -4 -f -d -cf "$work/dhcpd.conf" -lf "$work/dhcpd.leases" \
     --no-pid s0 >>"$work/dhcpd.log" 2>&1 &
   dhcpdPid=$!
-  pids+=("$dhcpdPid")
+  track "$dhcpdPid"
 }
 start_dhcpd
 wait_for "$work/dhcpd.log" "^Listening on " 10
 # -a adds option 82 (circuit id r1); with -D a reply without it back is dropped.
 ip netns exec "$relay" dhcrelay -4 -d --no-pid -a -D -id r1 -iu r0 10.77.1.1 \
   >"$work/dhcrelay.log" 2>&1 &
-pids+=($!)
+track $!
 wait_for "$work/dhcrelay.log" "^Sending on " 10
 
 cat >"$work/dhclient.script" <<SCRIPT
@@ -128,12 +105,12 @@ boot() {
   local started=$SECONDS
   ip netns exec "$client" dhclient -d -4 -cf "$work/dhclient.conf" -sf "$work/dhclient.script" \
     -lf "$work/dhclient.leases" -pf "$work/dhclient.pid" c0 >"$work/dhclient.log" 2>&1 &
-  pids+=($!)
+  track $!
   wait_for "$work/dhclient.lease" "^ip=" 60
   grep -Eqx "$want" "$work/dhclient.lease" \
     || fail "dhclient bound with: $(cat "$work/dhclient.lease")"
   echo "ok   $1 boot behind the relay, $((SECONDS - started)) s: $(cat "$work/dhclient.lease")"
-  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
+  stop_last
 }
 logged=0    # dhcpd log lines already checked
 expect_lines() {  # expect_lines LINE...: the DORA lines dhcpd logged since the last check
