@@ -263,6 +263,13 @@ std::optional<std::string> becomeIdentity(const Identity& identity) {
 }
 
 int serve(const CommandLine& line) {
+  // ISC's -play replays a recorded trace instead of serving the network: ignoring it would
+  // serve live clients where the administrator asked for none.
+  if (!line.traceInput.empty()) {
+    std::cerr << "dhcpd: -play " << line.traceInput
+              << ": replaying ISC trace files is not supported; nothing was read or served\n";
+    return 1;
+  }
   auto identity = lookupIdentity(line);
   if (!identity) {
     std::cerr << "dhcpd: " << identity.error() << "\n";
@@ -281,6 +288,14 @@ int serve(const CommandLine& line) {
   auto targets = snowboot::log::chooseTargets(line.debug, true, snowboot::log::stderrIsJournal());
   // Made before the chroot: it connects to /dev/log, which is outside.
   auto logger = snowboot::log::makeLogger(targets, "dhcpd", facility, snowboot::log::Level::Info);
+  // Accepted so that existing command lines still start; said, so that nobody looks for a file.
+  if (!line.traceOutput.empty()) {
+    logger.error("-tf {}: ISC trace files are not written by this dhcpd; serving without one",
+                 line.traceOutput);
+  }
+  if (!line.server.empty()) {
+    logger.error("-s {}: not supported; replies go to the clients as usual", line.server);
+  }
 
   if (auto failed = enterChroot(line)) {
     std::cerr << "dhcpd: " << *failed << "\n";
