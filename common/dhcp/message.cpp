@@ -328,6 +328,7 @@ std::expected<Message, DecodeError> decode(std::span<const std::uint8_t> bytes) 
     return std::unexpected(DecodeError{DecodeErrorCode::BadHardwareLength, kOffsetHlen});
   }
 
+  const auto vendor = bytes.subspan(kOffsetOptions - 4);  // where the cookie would be
   auto cookie = reader.u32();
   message.hasMagicCookie = cookie && *cookie == kMagicCookie;
   std::uint8_t overload = 0;
@@ -335,6 +336,10 @@ std::expected<Message, DecodeError> decode(std::span<const std::uint8_t> bytes) 
     auto found = decodeArea(reader.rest(), kOffsetOptions, true, message.options);
     if (!found) return std::unexpected(found.error());
     overload = *found;
+  } else {
+    const auto last = std::find_if(vendor.rbegin(), vendor.rend(),
+                                   [](std::uint8_t byte) { return byte != 0; });
+    message.vendorArea.assign(vendor.begin(), last.base());
   }
   // RFC 2131 section 4.1: after the options field, file, then sname.
   if (overload & kOverloadFile) {
@@ -434,7 +439,9 @@ std::expected<std::span<const std::uint8_t>, EncodeErrorCode> encode(
   }
 
   // A BOOTP message without a cookie and options has a bare vendor area.
-  if (message.hasMagicCookie || !message.options.empty()) {
+  if (!message.hasMagicCookie && message.options.empty()) {
+    writer.bytes(message.vendorArea);
+  } else {
     const std::size_t start = writer.offset();
     writer.u32(kMagicCookie);
     writer.bytes(store.main());

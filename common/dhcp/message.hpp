@@ -142,6 +142,9 @@ struct Message {
   // A plain BOOTP message may carry no cookie; its 64-byte vendor area then holds no options.
   bool hasMagicCookie = true;
   OptionList options;  // never holds Pad, End or Overload: those are wire layout
+  // Without a cookie: the vendor area's bytes (RFC 951's opaque `vend`) up to its last non-zero
+  // one; the zeros after it are padding. Encoded in place of the options when there are none.
+  std::vector<std::uint8_t> vendorArea;
 
   std::optional<MessageType> messageType() const;  // nothing for BOOTP or an unknown type
   bool broadcastFlag() const { return (flags & kBroadcastFlag) != 0; }

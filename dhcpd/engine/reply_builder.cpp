@@ -152,10 +152,11 @@ void buildReply(const ConfigModel& config, const dhcp::Message& request, const A
   }
   if (kind == ReplyKind::BootpFixed && !request.hasMagicCookie &&
       !isOn(effective, "always-reply-rfc1048")) {
-    // bootp.c: a client from before RFC 1048 gets its own vendor area back (ours holds no
-    // options: the decoder keeps none without a cookie), at the request's size.
+    // bootp.c: a client from before RFC 1048 gets its own vendor area back, at the request's
+    // size.
     reply.options = {};
     reply.hasMagicCookie = false;
+    reply.vendorArea = request.vendorArea;
     limits.minimumSize = std::max(limits.minimumSize, arrival.requestSize);
     outcome.reply = std::move(reply);
     outcome.limits = limits;

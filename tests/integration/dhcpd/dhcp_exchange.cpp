@@ -66,6 +66,7 @@ struct Arguments {
   std::string xid = "0x5b00b001";
   bool broadcast = false;
   bool noCookie = false;
+  std::string vendorArea;
   std::vector<std::string> hexOptions, textOptions;
   int timeoutMs = 3000;
   std::size_t pad = dhcp::kBootpMinimumSize;
@@ -92,6 +93,8 @@ int main(int argc, char** argv) {
       ("text-option", po::value(&a.textOptions), "CODE:TEXT, e.g. 77:iPXE")
       ("timeout-ms", po::value(&a.timeoutMs), "wait this long for the reply")
       ("no-cookie", po::bool_switch(&a.noCookie), "BOOTP from before RFC 1048: no magic cookie")
+      ("vendor-area", po::value(&a.vendorArea),
+       "with --no-cookie: the vendor area's bytes, as text")
       ("pad", po::value(&a.pad), "pad the message with zeros to this size (default 300)")
       ("save", po::value(&a.save), "write the reply's DHCP message here");
   try {
@@ -171,6 +174,7 @@ int main(int argc, char** argv) {
   }
   std::array<std::uint8_t, 1500> payload{};
   request.hasMagicCookie = !a.noCookie;
+  request.vendorArea.assign(a.vendorArea.begin(), a.vendorArea.end());
   dhcp::EncodeLimits limits;
   limits.minimumSize = a.pad;
   auto encoded = dhcp::encode(request, limits, payload);

@@ -242,6 +242,9 @@ run_scenarios() {
     --option 57:0240
   # Without RFC 1048's magic cookie ISC sends the request's vendor area back.
   exchange bootp-no-cookie --type bootp --mac 52:54:00:00:00:b1 --xid 0x102e --no-cookie
+  # ... whatever it holds, here 40 bytes of a vendor's own format.
+  exchange bootp-no-cookie-vendor --type bootp --mac 52:54:00:00:00:b1 --xid 0x102f --no-cookie \
+    --vendor-area "ACME-BOOT-1983 vendor area, not RFC 1048"
   stop_server
 
   start_server "$conf_dir/dhcpd-times.conf"

@@ -399,6 +399,29 @@ TEST_CASE("BOOTP without a magic cookie", "[dhcp]") {
   CHECK(bare->file == "boot/pxelinux.0");
 }
 
+TEST_CASE("BOOTP without a cookie keeps its vendor area, up to its last non-zero byte",
+          "[dhcp]") {
+  Message message = sampleReply();
+  message.options = {};
+  message.hasMagicCookie = false;
+  message.vendorArea = {'A', 'C', 'M', 'E', 0, 0, 7};
+  auto bytes = encodeToVector(message);
+  REQUIRE(bytes.size() == 300);
+  CHECK(std::equal(message.vendorArea.begin(), message.vendorArea.end(),
+                   bytes.begin() + kFixedFieldsSize));
+  CHECK(std::all_of(bytes.begin() + kFixedFieldsSize + 7, bytes.end(),
+                    [](auto b) { return b == 0; }));
+  auto decoded = decode(bytes);
+  REQUIRE(decoded);
+  CHECK(decoded->vendorArea == message.vendorArea);  // the zeros after 7 are padding
+  CHECK(decoded->options.empty());
+  CHECK(*decoded == message);
+  // With a cookie the area is options, and no vendor bytes are kept.
+  auto withCookie = decode(encodeToVector(sampleReply()));
+  REQUIRE(withCookie);
+  CHECK(withCookie->vendorArea.empty());
+}
+
 TEST_CASE("malformed messages are refused with a reason and an offset", "[dhcp]") {
   const auto good = capturedMessage("bios-ipxe-isc-offer");
   for (std::size_t length = 0; length < kFixedFieldsSize; ++length) {
