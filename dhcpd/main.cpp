@@ -215,22 +215,24 @@ struct Identity {
 
 std::expected<Identity, std::string> lookupIdentity(const CommandLine& line) {
   Identity identity;
+  if (line.user.empty() && line.group.empty()) return identity;
+  if (::geteuid() != 0) {
+    return std::unexpected(line.user.empty() ? "you must be root to set group"
+                                             : "you must be root to set user");
+  }
   if (!line.user.empty()) {
-    if (::geteuid() != 0) return std::unexpected("you must be root to set user");
-    std::optional<std::string_view> group;
-    if (!line.group.empty()) group = line.group;
-    auto credentials = snowboot::daemon::lookupCredentials(line.user, group);
-    if (!credentials) {
-      const bool groupMissing = group && !snowboot::daemon::lookupGroup(*group);
-      return std::unexpected(groupMissing ? "no such group: " + line.group
-                                          : "no such user: " + line.user);
-    }
+    auto credentials = snowboot::daemon::lookupCredentials(line.user);
+    if (!credentials) return std::unexpected("no such user: " + line.user);
     identity.user = std::move(*credentials);
-  } else if (!line.group.empty()) {
-    if (::geteuid() != 0) return std::unexpected("you must be root to set group");
+  }
+  if (!line.group.empty()) {
     auto gid = snowboot::daemon::lookupGroup(line.group);
     if (!gid) return std::unexpected("no such group: " + line.group);
-    identity.group = *gid;
+    if (identity.user) {
+      identity.user->gid = *gid;
+    } else {
+      identity.group = *gid;
+    }
   }
   return identity;
 }

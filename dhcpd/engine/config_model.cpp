@@ -26,7 +26,8 @@ std::optional<leases::HardwareAddress> parseHardware(const Statement& statement)
     std::size_t end = text.find(':', start);
     if (end == std::string_view::npos) end = text.size();
     auto part = text.substr(start, end - start);
-    if (part.empty() || part.size() > 2 || hardware.address.size() == hardware.address.capacity()) return std::nullopt;
+    const bool full = hardware.address.size() == hardware.address.capacity();
+    if (part.empty() || part.size() > 2 || full) return std::nullopt;
     unsigned value = 0;
     for (char c : part) {
       int digit = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'

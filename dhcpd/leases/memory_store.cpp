@@ -11,6 +11,17 @@ Time sortTime(const Lease& lease) { return lease.ends.value_or(Time{}); }
 
 std::size_t keyHash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
+template <class KeyIndex>
+void eraseEntry(KeyIndex& index, std::string_view key, const Lease* stored) {
+  auto [begin, end] = index.equal_range(keyHash(key));
+  for (auto it = begin; it != end; ++it) {
+    if (it->second == stored) {
+      index.erase(it);
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view toString(StoreErrorCode code) {
@@ -134,17 +145,8 @@ void MemoryLeaseStore::indexLease(const Lease& stored) {
 }
 
 void MemoryLeaseStore::unindexLease(const Lease& stored) {
-  auto eraseFrom = [&stored](KeyIndex& index, std::string_view key) {
-    auto [begin, end] = index.equal_range(keyHash(key));
-    for (auto it = begin; it != end; ++it) {
-      if (it->second == &stored) {
-        index.erase(it);
-        return;
-      }
-    }
-  };
-  if (!stored.uid.empty()) eraseFrom(byUid_, stored.uid);
-  if (!stored.hardware.empty()) eraseFrom(byHardware_, stored.hardware.key());
+  if (!stored.uid.empty()) eraseEntry(byUid_, stored.uid, &stored);
+  if (!stored.hardware.empty()) eraseEntry(byHardware_, stored.hardware.key(), &stored);
   if (expiresAtEnd(stored)) expiry_.erase({*stored.ends, stored.address.value()});
 }
 
@@ -187,15 +189,7 @@ void MemoryLeaseStore::reindexLease(const Lease& stored, const Lease& after) {
   // A renewal keeps its client: its index entries stay.
   auto replace = [&stored](KeyIndex& index, std::string_view from, std::string_view to) {
     if (from == to) return;
-    if (!from.empty()) {
-      auto [begin, end] = index.equal_range(keyHash(from));
-      for (auto it = begin; it != end; ++it) {
-        if (it->second == &stored) {
-          index.erase(it);
-          break;
-        }
-      }
-    }
+    if (!from.empty()) eraseEntry(index, from, &stored);
     if (!to.empty()) index.emplace(keyHash(to), &stored);
   };
   replace(byUid_, stored.uid, after.uid);
