@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 
 #include "common/net/udp_frame.hpp"
+#include "dhcpd/server/lease_setup.hpp"
 
 namespace snowboot::dhcpd::server {
 
@@ -44,18 +45,10 @@ Server::Server(asio::io_context& io, const log::Logger& logger, Settings setting
 Server::~Server() { stop(); }
 
 std::optional<std::string> Server::start() {
-  leases::FileLeaseStore::Options options;
-  options.path = settings_.leaseFile;
-  options.ranges = config_->allRanges();
-  options.dropOutsideRanges = true;
-  leases::FileStoreLoad load;
-  auto store = leases::FileLeaseStore::open(options, now(), &load);
-  if (!store) return "Can't open lease database " + settings_.leaseFile + ": " +
-                     store.error().message();
+  auto store = openLeaseStore(settings_.leaseFile, *config_, now(), logger_);
+  if (!store) return store.error();
   store_ = std::move(*store);
-  for (const auto& problem : load.errors) logger_.error("{}", problem.message);
-  for (const auto& note : load.notes) logger_.write(log::Level::Info, note);
-  rebuildBilling();
+  rebuildBilling(billing_, store_->memory());
 
   auto udp = io::UdpSocket::open(settings_.serverPort);
   if (!udp) return "Can't bind to dhcp address: " + udp.error().message();
@@ -145,18 +138,6 @@ void Server::replaceConfig(std::shared_ptr<const engine::ConfigModel> config) {
   }
   config_ = std::move(config);
   refreshInterfaces();
-}
-
-// The leases a class with `lease limit` holds are the active ones whose record says so
-// (`billing class "name";`, as ISC writes it too).
-void Server::rebuildBilling() {
-  billing_.clear();
-  store_->memory().forEachLease([this](const leases::Lease& lease) {
-    if (lease.state != leases::BindingState::Active) return;
-    for (const auto& statement : lease.extraStatements) {
-      if (auto key = engine::parseBillingStatement(statement)) billing_.bill(lease.address, *key);
-    }
-  });
 }
 
 void Server::refreshInterfaces() {
@@ -468,11 +449,7 @@ void Server::scheduleExpiry() {
   expiryTimer_.expires_after(kExpiryInterval);
   expiryTimer_.async_wait([this, alive = alive_](auto error) {
     if (error || !*alive) return;
-    // An ended lease no longer counts against its class's `lease limit`.
-    for (const auto& lease : store_->expire(now())) {
-      if (lease.state != leases::BindingState::Active) billing_.unbill(lease.address);
-    }
-    offers_.expire(now());
+    expireAt(now(), *store_, offers_, billing_);
     scheduleExpiry();
   });
 }

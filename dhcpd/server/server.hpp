@@ -58,7 +58,6 @@ class Server {
     std::unique_ptr<boost::asio::steady_timer> readTimer;  // paced reads
   };
 
-  void rebuildBilling();
   void refreshInterfaces();
   // Waits for the interface's frames: on readiness, or at the pacer's time under load.
   void readFrames(Served& served);
