@@ -25,7 +25,10 @@ std::expected<CommandLine, std::string> parseCommandLine(std::span<const std::st
     };
     std::optional<std::string> problem;
     if (arg == "-cf") problem = value(line.configFile);
-    else if (arg == "-lf") problem = value(line.leaseFile);
+    else if (arg == "-lf") {
+      problem = value(line.leaseFile);
+      line.leaseFileGiven = true;
+    }
     else if (arg == "-pf") problem = value(line.pidFile);
     else if (arg == "-tf") problem = value(line.traceOutput);
     else if (arg == "-play") problem = value(line.traceInput);

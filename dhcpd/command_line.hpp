@@ -15,6 +15,7 @@ struct CommandLine {
   Mode mode = Mode::Serve;
   std::string configFile = "/etc/dhcp/dhcpd.conf";
   std::string leaseFile = "/var/lib/dhcp/dhcpd.leases";
+  bool leaseFileGiven = false;  // -play writes only to a lease file named on the command line
   std::string pidFile = "/var/run/dhcpd.pid";
   bool noPid = false;
   bool foreground = false;  // -f

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -29,6 +30,8 @@
 #include "dhcpd/engine/config_model.hpp"
 #include "dhcpd/leases/file_store.hpp"
 #include "dhcpd/server/server.hpp"
+#include "dhcpd/server/trace_player.hpp"
+#include "dhcpd/trace/trace_writer.hpp"
 #include "common/daemon/detach.hpp"
 #include "common/daemon/pid_file.hpp"
 #include "common/daemon/privileges.hpp"
@@ -42,6 +45,7 @@ namespace {
 using snowboot::dhcpd::CommandLine;
 namespace conf = snowboot::dhcpd::conf;
 namespace engine = snowboot::dhcpd::engine;
+namespace trace = snowboot::dhcpd::trace;
 
 // The whole file in one buffer of its size: a stream and a stringstream copied a
 // 6 MB configuration twice and held both copies at once.
@@ -109,16 +113,27 @@ void banner(const CommandLine& line) {
   if (!line.quiet) std::cerr << "snowboot dhcpd " << snowboot::kVersion << " (ISC dhcpd 4.4 compatible)\n";
 }
 
-// Parses and checks the configuration, printing every message; nothing when it has errors.
-std::unique_ptr<conf::ParseResult> loadConfig(const CommandLine& line) {
-  auto source = readFile(line.configFile);
-  if (!source) {
-    std::cerr << "Can't open " << line.configFile << ": " << source.error() << "\n";
-    return nullptr;
-  }
-  reserveHeapFor(source->size());
+// -tf: each configuration file is recorded as it is read, so an include follows the file that
+// names it, as in ISC's traces and as `-play` wants them.
+conf::FileReader recordingReader(trace::Writer* recorder) {
+  if (!recorder) return readFile;
+  return [recorder](const std::string& path) {
+    auto text = readFile(path);
+    if (text) {
+      if (auto failed = recorder->record(trace::Type::ReadConf, trace::encodeFile(path, *text))) {
+        std::cerr << *failed << "\n";
+      }
+    }
+    return text;
+  };
+}
+
+// Parses and checks a configuration, printing every message; nothing when it has errors.
+std::unique_ptr<conf::ParseResult> parseAndCheck(std::string source, const std::string& name,
+                                                 const conf::FileReader& reader) {
+  reserveHeapFor(source.size());
   auto result = std::make_unique<conf::ParseResult>(
-      conf::parseConfig(std::move(*source), line.configFile, readFile));
+      conf::parseConfig(std::move(source), name, reader));
   conf::checkConfig(*result);
   std::string messages;
   for (const auto& diagnostic : result->diagnostics) messages += conf::formatDiagnostic(diagnostic);
@@ -128,6 +143,16 @@ std::unique_ptr<conf::ParseResult> loadConfig(const CommandLine& line) {
     return nullptr;
   }
   return result;
+}
+
+std::unique_ptr<conf::ParseResult> loadConfig(const std::string& path,
+                                              const conf::FileReader& reader) {
+  auto source = reader(path);
+  if (!source) {
+    std::cerr << "Can't open " << path << ": " << source.error() << "\n";
+    return nullptr;
+  }
+  return parseAndCheck(std::move(*source), path, reader);
 }
 
 // The process is about to exit: freeing a 50,000-host tree node by node would only cost time.
@@ -169,9 +194,8 @@ int checkLeaseFile(const CommandLine& line) {
   return check.readable ? 0 : 1;
 }
 
-// Parses, checks and resolves: the model the engine serves, or nothing (messages printed).
-std::shared_ptr<const engine::ConfigModel> loadModel(const CommandLine& line) {
-  auto config = loadConfig(line);
+// Resolves a checked configuration: the model the engine serves, or nothing (messages printed).
+std::shared_ptr<const engine::ConfigModel> buildModel(std::unique_ptr<conf::ParseResult> config) {
   if (!config) return nullptr;
   // Starting: host names become addresses now, as ISC resolves them at start-up.
   conf::resolveHostNames(*config, resolveIpv4);
@@ -204,6 +228,37 @@ std::shared_ptr<const engine::ConfigModel> loadModel(const CommandLine& line) {
                  "name\n";
   }
   return std::make_shared<const engine::ConfigModel>(std::move(model));
+}
+
+std::shared_ptr<const engine::ConfigModel> loadModel(const std::string& path,
+                                                     const conf::FileReader& reader) {
+  return buildModel(loadConfig(path, reader));
+}
+
+// -tf: the trace file, created before the configuration is read so that it is recorded.
+std::expected<std::unique_ptr<trace::Writer>, std::string> openTrace(const CommandLine& line) {
+  if (line.traceOutput.empty()) return nullptr;
+  bool replaced = false;
+  auto writer = trace::Writer::create(line.traceOutput, &replaced);
+  if (!writer) return std::unexpected("Unable to begin trace: " + writer.error().message());
+  if (replaced) std::cerr << "WARNING: Overwriting trace file \"" << line.traceOutput << "\"\n";
+  return std::move(*writer);
+}
+
+// ISC's log destinations: -d logs to stderr and syslog, otherwise syslog only, at dhcpd.conf's
+// log-facility.
+snowboot::log::Logger makeLogger(const CommandLine& line, const engine::ConfigModel* model) {
+  int facility = LOG_DAEMON;
+  if (model) {
+    for (const auto& statement : model->source->config.statements) {
+      if (statement.kind == conf::Statement::Kind::Parameter &&
+          statement.name == "log-facility" && !statement.args.empty()) {
+        facility = snowboot::log::parseSyslogFacility(statement.args[0]).value_or(facility);
+      }
+    }
+  }
+  auto targets = snowboot::log::chooseTargets(line.debug, true, snowboot::log::stderrIsJournal());
+  return snowboot::log::makeLogger(targets, "dhcpd", facility, snowboot::log::Level::Info);
 }
 
 // -user and -group (ISC's PARANOIA build, which Debian ships): whom to become once the sockets
@@ -264,44 +319,73 @@ std::optional<std::string> becomeIdentity(const Identity& identity) {
   return std::nullopt;
 }
 
-int serve(const CommandLine& line) {
-  // ISC's -play replays a recorded trace instead of serving the network: ignoring it would
-  // serve live clients where the administrator asked for none.
-  if (!line.traceInput.empty()) {
-    std::cerr << "dhcpd: -play " << line.traceInput
-              << ": replaying ISC trace files is not supported; nothing was read or served\n";
+// `dhcpd -play FILE -lf LEASES`: the recorded run again, on the recorded clock, sending nothing.
+int replay(const CommandLine& line) {
+  if (!line.leaseFileGiven) {
+    // ISC's words: the default lease file is the live server's.
+    std::cerr << "\n** You must specify a lease file with -lf.\n"
+                 "   Dhcpd will not overwrite your default\n"
+                 "   lease file when playing back a trace. **\n";
     return 1;
   }
+  if (!line.traceOutput.empty()) {
+    std::cerr << "dhcpd: -play and -tf together: recording a replay is not supported\n";
+    return 1;
+  }
+  auto file = readFile(line.traceInput);
+  if (!file) {
+    std::cerr << "Can't open tracefile " << line.traceInput << ": " << file.error() << "\n";
+    return 1;
+  }
+  auto logger = makeLogger(line, nullptr);
+  snowboot::dhcpd::server::TracePlayer player(
+      logger, line.leaseFile,
+      [](std::string source, const std::string& name, const conf::FileReader& reader) {
+        return buildModel(parseAndCheck(std::move(source), name, reader));
+      });
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(file->data());
+  if (auto failed = player.play(std::span(bytes, file->size()))) {
+    logger.error("{}: {}; replay stopped there", line.traceInput, *failed);
+    return 1;
+  }
+  return 0;
+}
+
+int serve(const CommandLine& line) {
+  if (!line.traceInput.empty()) return replay(line);
   auto identity = lookupIdentity(line);
   if (!identity) {
     std::cerr << "dhcpd: " << identity.error() << "\n";
     return 1;
   }
-  auto model = loadModel(line);
+  auto recorder = openTrace(line);
+  if (!recorder) {
+    std::cerr << recorder.error() << "\n";
+    return 1;
+  }
+  auto model = loadModel(line.configFile, recordingReader(recorder->get()));
   if (!model) return 1;
-  // ISC: -d logs to stderr and syslog, otherwise syslog only, at dhcpd.conf's log-facility.
-  int facility = LOG_DAEMON;
-  for (const auto& statement : model->source->config.statements) {
-    if (statement.kind == conf::Statement::Kind::Parameter && statement.name == "log-facility" &&
-        !statement.args.empty()) {
-      facility = snowboot::log::parseSyslogFacility(statement.args[0]).value_or(facility);
-    }
-  }
-  auto targets = snowboot::log::chooseTargets(line.debug, true, snowboot::log::stderrIsJournal());
   // Made before the chroot: it connects to /dev/log, which is outside.
-  auto logger = snowboot::log::makeLogger(targets, "dhcpd", facility, snowboot::log::Level::Info);
-  // Accepted so that existing command lines still start; said, so that nobody looks for a file.
-  if (!line.traceOutput.empty()) {
-    logger.error("-tf {}: ISC trace files are not written by this dhcpd; serving without one",
-                 line.traceOutput);
-  }
+  auto logger = makeLogger(line, model.get());
   if (!line.server.empty()) {
     logger.error("-s {}: not supported; replies go to the clients as usual", line.server);
   }
 
+  // ISC names the lease file in its trace by its absolute path, as seen before the chroot.
+  const std::string tracedLeaseFile = std::filesystem::absolute(line.leaseFile).string();
   if (auto failed = enterChroot(line)) {
     std::cerr << "dhcpd: " << *failed << "\n";
     return 1;
+  }
+  if (*recorder) {
+    // The leases as they are when the server starts: where a replay begins. (A missing file
+    // is created empty by the store.)
+    auto leases = readFile(line.leaseFile);
+    if (auto failed = (*recorder)->record(
+            trace::Type::ReadLeases,
+            trace::encodeFile(tracedLeaseFile, leases ? std::string_view(*leases) : ""))) {
+      logger.error("{}", *failed);
+    }
   }
   bool foreground = line.foreground || line.debug;
   std::optional<snowboot::daemon::PidFile> pidFile;
@@ -331,6 +415,7 @@ int serve(const CommandLine& line) {
   snowboot::dhcpd::server::Settings settings;
   settings.interfaces = line.interfaces;
   settings.leaseFile = line.leaseFile;
+  settings.trace = recorder->get();
   if (line.port) settings.serverPort = static_cast<std::uint16_t>(*line.port);
   snowboot::dhcpd::server::Server server(io, logger, settings, model);
   if (auto failed = server.start()) {
@@ -346,8 +431,9 @@ int serve(const CommandLine& line) {
   snowboot::daemon::SignalDispatcher signals(
       io, [&] { io.stop(); },
       [&] {
-        // SIGHUP: a configuration with errors leaves the running one in place.
-        auto next = loadModel(line);
+        // SIGHUP: a configuration with errors leaves the running one in place. A trace keeps
+        // the configuration of start-up: a replay has no reload to replay.
+        auto next = loadModel(line.configFile, readFile);
         if (!next) {
           logger.error("{}: errors in the new configuration; keeping the running one",
                        line.configFile);
@@ -389,7 +475,12 @@ int main(int argc, char** argv) {
       return 0;
     case CommandLine::Mode::CheckConfig: {
       banner(line);
-      auto config = loadConfig(line);
+      auto recorder = openTrace(line);  // ISC records the files it checks too
+      if (!recorder) {
+        std::cerr << recorder.error() << "\n";
+        return 1;
+      }
+      auto config = loadConfig(line.configFile, recordingReader(recorder->get()));
       if (!config) return 1;
       keepUntilExit(std::move(config));
       if (!line.quiet) {

@@ -28,6 +28,7 @@ class IcmpSocket {
 
   Kind kind() const { return kind_; }
   int fileDescriptor() const { return fd_.get(); }
+  std::uint16_t identifier() const { return identifier_; }
   // Whether a reply is to one of ours: a raw socket sees every echo reply on the host.
   bool ours(const EchoReply& reply) const {
     return kind_ == Kind::Ping || reply.identifier == identifier_;

@@ -34,6 +34,8 @@ std::string_view describe(io::InterfaceState state) {
 }
 
 constexpr auto kExpiryInterval = std::chrono::seconds(60);
+// ISC's pseudo-interface for replies the kernel routes: its trace numbers them as one more.
+constexpr std::string_view kFallback = "fallback";
 
 }  // namespace
 
@@ -79,6 +81,11 @@ std::optional<std::string> Server::start() {
   if (served_.empty() && settings_.interfaces.empty()) {
     return "No subnet declaration for any broadcast interface: not configured to listen on any "
            "interfaces!";
+  }
+  if (settings_.trace) {
+    traceRecord(trace::Type::Interface,
+                trace::encodeInterface({{}, traceIndex(std::string(kFallback)), {},
+                                        std::string(kFallback)}));
   }
   logger_.info("Sending on   Socket/fallback/fallback-net");
   logger_.info("Server starting service.");
@@ -184,6 +191,11 @@ void Server::refreshInterfaces() {
                                     choice.subnet ? choice.subnet->toString() : "-");
     logger_.info("Listening on {}", where);
     logger_.info("Sending on   {}", where);
+    if (settings_.trace) {
+      traceRecord(trace::Type::Interface,
+                  trace::encodeInterface({choice.address, traceIndex(choice.name), choice.mac,
+                                          choice.name}));
+    }
     readFrames(it->second);
   }
 }
@@ -242,6 +254,12 @@ void Server::onFrame(Served& served, std::span<const std::uint8_t> frame) {
   if (!udp || udp->header.destinationPort != settings_.serverPort) return;
   // Our own replies to relays are not requests.
   if (served.choice.mac && udp->header.sourceMac == *served.choice.mac) return;
+  if (settings_.trace) {
+    traceRecord(trace::Type::InPacket,
+                trace::encodeInPacket({traceIndex(served.choice.name), udp->header.sourceAddress,
+                                       udp->header.sourcePort, udp->header.sourceMac,
+                                       udp->payload}));
+  }
   auto request = dhcp::decode(udp->payload);
   if (!request) {
     logger_.debug("dropped a malformed DHCP packet from {}: {}",
@@ -345,6 +363,10 @@ void Server::startProbe(const engine::Arrival& arrival, const dhcp::Message& req
     });
     return;
   }
+  if (settings_.trace) {
+    traceRecord(trace::Type::IcmpOutput,
+                trace::encodeIcmpOutput({probe.address, icmp_->identifier(), sequence}));
+  }
   if (auto sent = icmp_->sendEcho(probe.address, sequence); !sent) {
     // ISC logs the failure and still waits ping-timeout before it offers.
     logger_.error("icmp_echorequest {}: {}", probe.address.toString(), sent.error().message());
@@ -369,6 +391,11 @@ void Server::readEchoReplies() {
         break;
       }
       if (!*reply) break;
+      if (settings_.trace) {
+        traceRecord(trace::Type::IcmpInput,
+                    trace::encodeIcmpInput({(*reply)->source, {}, (*reply)->identifier,
+                                            (*reply)->sequence}));
+      }
       auto pending = probes_.find((*reply)->source.value());
       if (pending == probes_.end() || !icmp_->ours(**reply) ||
           (*reply)->sequence != pending->second.sequence) {
@@ -406,7 +433,16 @@ void Server::send(const std::string& interface, const dhcp::EncodeLimits& limits
                   dhcp::toString(encoded.error()));
     return;
   }
-  if (destination.via == engine::Destination::Via::Kernel) {
+  const bool kernel = destination.via == engine::Destination::Via::Kernel;
+  if (settings_.trace) {
+    std::optional<net::MacAddress> toMac;
+    if (!kernel) toMac = destination.mac;
+    traceRecord(trace::Type::OutPacket,
+                trace::encodeOutPacket({traceIndex(kernel ? std::string(kFallback) : interface),
+                                        choice.address, destination.address, destination.port,
+                                        toMac, *encoded}));
+  }
+  if (kernel) {
     auto sent = udp_->sendTo(*encoded, destination.address, destination.port, 0, choice.address);
     if (!sent) {
       logger_.error("send to {}: {}", destination.address.toString(), sent.error().message());
@@ -430,6 +466,16 @@ void Server::send(const std::string& interface, const dhcp::EncodeLimits& limits
   if (auto sent = served->second.socket->send(*emitted); !sent) {
     logger_.error("send on {}: {}", interface, sent.error().message());
   }
+}
+
+void Server::traceRecord(trace::Type type, const std::vector<std::uint8_t>& payload) {
+  if (auto failed = settings_.trace->record(type, payload)) logger_.error("{}", *failed);
+}
+
+std::uint32_t Server::traceIndex(const std::string& interface) {
+  auto [it, added] =
+      traceIndexes_.try_emplace(interface, static_cast<std::uint32_t>(traceIndexes_.size()));
+  return it->second;
 }
 
 void Server::watchLinks() {

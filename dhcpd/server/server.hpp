@@ -27,6 +27,7 @@
 #include "dhcpd/io/udp_socket.hpp"
 #include "dhcpd/leases/file_store.hpp"
 #include "dhcpd/server/read_pacer.hpp"
+#include "dhcpd/trace/trace_writer.hpp"
 
 namespace snowboot::dhcpd::server {
 
@@ -34,6 +35,7 @@ struct Settings {
   std::vector<std::string> interfaces;  // empty: every broadcast interface with a subnet
   std::string leaseFile;
   std::uint16_t serverPort = 67;
+  trace::Writer* trace = nullptr;  // -tf: what the server reads is recorded here
 };
 
 class Server {
@@ -75,6 +77,10 @@ class Server {
   void settleProbe(std::uint32_t address, std::uint16_t sequence, engine::ProbeResult result);
   void send(const std::string& interface, const dhcp::EncodeLimits& limits,
             const dhcp::Message& reply, const engine::Destination& destination);
+  // -tf: one record; the first failure is logged and ends the recording.
+  void traceRecord(trace::Type type, const std::vector<std::uint8_t>& payload);
+  // The trace's number for an interface: ISC's slot in its interface list.
+  std::uint32_t traceIndex(const std::string& interface);
   // Runs `work` on the loop. The journal reports each commit on its own thread, several per
   // fsync; they queue here and one posted drain runs them, not one wake-up of the loop each.
   void fromJournal(std::function<void()> work);
@@ -91,6 +97,7 @@ class Server {
   std::unique_ptr<boost::asio::posix::stream_descriptor> monitorStream_;
   std::map<std::string, Served> served_;
   std::map<std::string, io::InterfaceState> lastState_;
+  std::map<std::string, std::uint32_t> traceIndexes_;
   boost::asio::steady_timer expiryTimer_;
   struct JournalReports {
     std::mutex mutex;

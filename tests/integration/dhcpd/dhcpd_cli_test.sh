@@ -72,13 +72,12 @@ check "-t does not resolve host names (nor does ISC's)" 0 "^Config file:" -- \
 check "starting resolves them: a name that does not resolve is a located error" 1 \
   "names.conf line 3, column 24: host name nosuch.invalid does not resolve" -- \
   "$dhcpd" -f -d -cf "$tmp/names.conf" -lf "$tmp/no/dir/l" --no-pid
-check "-play is refused before anything is read or served" 1 \
-  "^dhcpd: -play $tmp/trace: replaying ISC trace files is not supported" -- \
-  "$dhcpd" -f -d -play "$tmp/trace" -cf "$conf/01-debian-wiki-pxe.conf" -lf "$tmp/no/dir/l" \
-  --no-pid eth0
-check "-tf is accepted and said not to be written" 1 \
-  "^-tf $tmp/trace: ISC trace files are not written by this dhcpd; serving without one" -- \
-  "$dhcpd" -f -d -tf "$tmp/trace" -cf "$conf/01-debian-wiki-pxe.conf" -lf "$tmp/no/dir/l" \
-  --no-pid eth0
+check "-play without -lf is refused with ISC's words" 1 \
+  "You must specify a lease file with -lf" -- "$dhcpd" -f -d -play "$tmp/trace"
+check "-t -tf records the configuration it checks, as ISC's" 0 "^Config file:" -- \
+  "$dhcpd" -t -tf "$tmp/trace" -cf "$conf/01-debian-wiki-pxe.conf"
+check "-play reads that configuration back from the trace" 0 \
+  "^Config file: $conf/01-debian-wiki-pxe.conf .from the trace.$" -- \
+  "$dhcpd" -f -d -play "$tmp/trace" -lf "$tmp/replayed.leases"
 check "--version" 0 "^snowboot dhcpd " -- "$dhcpd" --version
 [ $failed -eq 0 ]

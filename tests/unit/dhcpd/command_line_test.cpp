@@ -21,6 +21,7 @@ TEST_CASE("dhcpd takes ISC's single-dash long options", "[dhcpd][cli]") {
   CHECK(line->mode == CommandLine::Mode::Serve);
   CHECK(line->configFile == "/etc/x.conf");
   CHECK(line->leaseFile == "/tmp/l");
+  CHECK(line->leaseFileGiven);
   CHECK(line->pidFile == "/p");
   CHECK(line->noPid);
   CHECK(line->foreground);
@@ -39,6 +40,7 @@ TEST_CASE("dhcpd defaults are Debian's paths", "[dhcpd][cli]") {
   REQUIRE(line);
   CHECK(line->configFile == "/etc/dhcp/dhcpd.conf");
   CHECK(line->leaseFile == "/var/lib/dhcp/dhcpd.leases");
+  CHECK_FALSE(line->leaseFileGiven);
   CHECK(line->pidFile == "/var/run/dhcpd.pid");
   CHECK(line->interfaces.empty());
 }
