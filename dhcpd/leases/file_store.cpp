@@ -106,6 +106,9 @@ daemon::SystemResult<std::unique_ptr<FileLeaseStore>> FileLeaseStore::open(const
     }
     report.leases = store->memory_.leaseCount();
   }
+  // ISC queues its free addresses while the leases that ended during the stop are still active;
+  // expiry then frees them behind the never-used ones.
+  store->memory_.orderNeverUsed();
   store->memory_.expire(now);
   store->lastRewrite_ = now;
   if (!report.errors.empty() && options.rewriteAtStart) {

@@ -65,8 +65,8 @@ class LeaseStore {
   virtual std::vector<Lease> findByHardware(const HardwareAddress& hardware) const = 0;
   // A free address from the ranges (request.preferred first when it is free), held until
   // request.holdUntil; nothing when all are taken.
-  // Never-used addresses first (lowest first, as ISC), then free leases that ended longest ago,
-  // abandoned ones last.
+  // Never-used addresses first (in ISC's order: MemoryLeaseStore::Range::runs), then free
+  // leases that ended longest ago (an offer never claimed ends with its hold), abandoned last.
   virtual std::optional<net::Ipv4Address> allocate(const AllocationRequest& request) = 0;
   // Records the lease (new state of its address); `done` runs when it is durable.
   virtual void commit(const Lease& lease, CommitDone done) = 0;

@@ -9,6 +9,9 @@ namespace {
 
 Time sortTime(const Lease& lease) { return lease.ends.value_or(Time{}); }
 
+// ISC's lease hash: LEASE_HASH_SIZE buckets, an address in bucket address % size.
+constexpr std::uint64_t kIscHashBuckets = 100003;
+
 std::size_t keyHash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
 template <class KeyIndex>
@@ -62,7 +65,7 @@ std::expected<void, StoreError> MemoryLeaseStore::addRange(const AddressRange& r
         StoreError{StoreErrorCode::OverlappingRange,
                    fmt::format("{} - {}", range.first.toString(), range.last.toString())});
   }
-  ranges_.emplace(first, Range{first, last, TimeOrder(&nodes_), TimeOrder(&nodes_)});
+  ranges_.emplace(first, Range{first, last, TimeOrder(&nodes_), TimeOrder(&nodes_), {}, {}});
   untouched_.insertRange(first, last);
   // Leases loaded before the range was known now take their addresses out of the free space.
   for (auto it = leases_.lower_bound(first); it != leases_.end() && it->first <= last; ++it) {
@@ -84,6 +87,7 @@ bool MemoryLeaseStore::removeRange(const AddressRange& range) {
     holdExpiry_.erase({hold->second, hold->first});
     hold = holds_.erase(hold);
   }
+  unclaimed_.erase(unclaimed_.lower_bound(first), unclaimed_.upper_bound(last));
   untouched_.eraseRange(first, last);
   ranges_.erase(it);
   return true;
@@ -110,12 +114,115 @@ MemoryLeaseStore::Range* MemoryLeaseStore::rangeOf(std::uint32_t address) {
   return address <= it->second.last ? &it->second : nullptr;
 }
 
+void MemoryLeaseStore::orderNeverUsed() {
+  for (auto& [first, range] : ranges_) {
+    if (!range.ordered) orderNeverUsed(range);
+  }
+}
+
+void MemoryLeaseStore::orderNeverUsed(Range& range) {
+  range.ordered = true;
+  range.runs.clear();
+  range.runEnds.clear();
+  range.nextRun = 0;
+  const std::uint64_t size = std::uint64_t{range.last} - range.first + 1;
+  if (size >= kIscHashBuckets) {
+    range.runs.push_back({range.first, range.last});
+    range.runEnds.push_back(1);
+    return;
+  }
+  // The walk: from the range's multiple of the bucket count (bucket 0) up, then from its
+  // first address; or straight up when it holds no such multiple.
+  const std::uint64_t below = range.first % kIscHashBuckets;
+  const std::uint64_t turn = below == 0 ? range.first : range.first + (kIscHashBuckets - below);
+  const bool wraps = turn <= range.last;
+  // The stretches of [first, last] between leases: each lease was queued elsewhere or with a
+  // time of its own, so it ends a run. (Holds do not: ISC's offers are made after this.)
+  auto between = [this](std::uint32_t first, std::uint32_t last) {
+    std::vector<Piece> stretches;
+    std::uint64_t next = first;
+    for (auto it = leases_.lower_bound(first); it != leases_.end() && it->first <= last; ++it) {
+      if (it->first > next) stretches.push_back({static_cast<std::uint32_t>(next), it->first - 1});
+      next = std::uint64_t{it->first} + 1;
+    }
+    if (next <= last) stretches.push_back({static_cast<std::uint32_t>(next), last});
+    return stretches;
+  };
+  std::vector<Piece> walkRuns;
+  if (wraps) {
+    walkRuns = between(static_cast<std::uint32_t>(turn), range.last);
+    const std::size_t upper = walkRuns.size();
+    auto lower = between(range.first, static_cast<std::uint32_t>(turn - 1));
+    // The walk passes the buckets from the range's last address round to its first: another
+    // range's address queued there ends the run that reached the last address.
+    const bool joined = upper > 0 && walkRuns.back().last == range.last && !lower.empty() &&
+                        lower.front().first == range.first &&
+                        !otherRangeBetween(range, range.last, range.first);
+    walkRuns.insert(walkRuns.end(), lower.begin(), lower.end());
+    // Runs, last first: a joined pair is one run, the upper part walked first.
+    std::size_t i = walkRuns.size();
+    while (i > 0) {
+      --i;
+      if (joined && i == upper) {
+        range.runs.push_back(walkRuns[upper - 1]);
+        range.runs.push_back(walkRuns[upper]);
+        range.runEnds.push_back(range.runs.size());
+        --i;  // upper - 1 is taken
+        continue;
+      }
+      range.runs.push_back(walkRuns[i]);
+      range.runEnds.push_back(range.runs.size());
+    }
+    return;
+  }
+  walkRuns = between(range.first, range.last);
+  for (auto run = walkRuns.rbegin(); run != walkRuns.rend(); ++run) {
+    range.runs.push_back(*run);
+    range.runEnds.push_back(range.runs.size());
+  }
+}
+
+bool MemoryLeaseStore::otherRangeBetween(const Range& range, std::uint32_t after,
+                                         std::uint32_t before) const {
+  const std::uint64_t from = after % kIscHashBuckets + 1;  // the buckets strictly between
+  const std::uint64_t to = before % kIscHashBuckets;       // [from, to)
+  if (from >= to) return false;
+  for (const auto& [first, other] : ranges_) {
+    if (&other == &range) continue;
+    const std::uint64_t size = std::uint64_t{other.last} - other.first + 1;
+    if (size >= kIscHashBuckets) return true;
+    const std::uint64_t low = other.first % kIscHashBuckets;
+    const std::uint64_t high = low + size - 1;  // past the bucket count when it wraps
+    if (low < to && high >= from) return true;
+    if (high >= kIscHashBuckets && high - kIscHashBuckets >= from) return true;
+  }
+  return false;
+}
+
+std::optional<std::uint32_t> MemoryLeaseStore::nextNeverUsed(Range& range) {
+  if (!range.ordered) orderNeverUsed(range);
+  // Never-used addresses only leave a range (an offer never claimed comes back as `unclaimed`),
+  // so a run found empty stays empty.
+  for (; range.nextRun < range.runEnds.size(); ++range.nextRun) {
+    const std::size_t begin = range.nextRun == 0 ? 0 : range.runEnds[range.nextRun - 1];
+    for (std::size_t piece = begin; piece < range.runEnds[range.nextRun]; ++piece) {
+      const auto& [first, last] = range.runs[piece];
+      if (auto found = untouched_.lowestIn(first, last)) return found;
+    }
+  }
+  return std::nullopt;
+}
+
 void MemoryLeaseStore::indexFree(std::uint32_t address) {
   Range* range = rangeOf(address);
   if (range == nullptr || holds_.contains(address)) return;
   auto it = leases_.find(address);
   if (it == leases_.end()) {
-    untouched_.insert(address);
+    if (auto unclaimed = unclaimed_.find(address); unclaimed != unclaimed_.end()) {
+      range->reusable.emplace(unclaimed->second, address);
+    } else {
+      untouched_.insert(address);
+    }
   } else if (isReusable(it->second.state)) {
     range->reusable.emplace(sortTime(it->second), address);
   } else if (it->second.abandoned()) {
@@ -128,7 +235,12 @@ void MemoryLeaseStore::unindexFree(std::uint32_t address) {
   if (range == nullptr) return;
   auto it = leases_.find(address);
   if (it == leases_.end()) {
-    untouched_.erase(address);
+    if (auto unclaimed = unclaimed_.find(address); unclaimed != unclaimed_.end()) {
+      range->reusable.erase({unclaimed->second, address});
+      unclaimed_.erase(unclaimed);
+    } else {
+      untouched_.erase(address);
+    }
     return;
   }
   const auto key = std::pair{sortTime(it->second), address};
@@ -158,7 +270,7 @@ void MemoryLeaseStore::apply(Lease lease) {
   Range* range = rangeOf(address);
   auto it = leases_.lower_bound(address);
   if (it == leases_.end() || it->first != address) {
-    if (range != nullptr) untouched_.erase(address);
+    if (range != nullptr) unindexFree(address);
     it = leases_.emplace_hint(it, address, std::move(lease));
     indexLease(it->second);
   } else {
@@ -248,16 +360,24 @@ std::optional<net::Ipv4Address> MemoryLeaseStore::allocate(const AllocationReque
     }
     if (listed && rangeOf(wanted) != nullptr && !holds_.contains(wanted)) {
       auto it = leases_.find(wanted);
-      bool free = it == leases_.end() ? untouched_.contains(wanted) : isReusable(it->second.state);
+      bool free = it == leases_.end()
+                      ? untouched_.contains(wanted) || unclaimed_.contains(wanted)
+                      : isReusable(it->second.state);
       if (free) chosen = wanted;
     }
   }
-  // ISC 4.4 hands out never-used addresses from the bottom of a range up (seen in its files).
-  // Such an address has no lease to look up when it is taken out of the free space.
+  // Never-used addresses in ISC's order (Range::runs). Such an address has no lease to look up
+  // when it is taken out of the free space.
   bool neverLeased = false;
-  for (const AddressRange& range : request.ranges) {
+  for (const AddressRange& wanted : request.ranges) {
     if (chosen) break;
-    chosen = untouched_.lowestIn(range.first.value(), range.last.value());
+    Range* range = rangeOf(wanted.first.value());
+    if (range != nullptr && range->first == wanted.first.value() &&
+        range->last == wanted.last.value()) {
+      chosen = nextNeverUsed(*range);
+    } else {
+      chosen = untouched_.lowestIn(wanted.first.value(), wanted.last.value());
+    }
     neverLeased = chosen.has_value();
   }
   auto oldestIn = [&](auto member) -> std::optional<std::uint32_t> {
@@ -321,9 +441,14 @@ std::vector<Lease> MemoryLeaseStore::expire(Time now) {
     changed.push_back(std::move(lease));
   }
   while (!holdExpiry_.empty() && holdExpiry_.begin()->first <= now) {
-    const std::uint32_t address = holdExpiry_.begin()->second;
+    const auto [until, address] = *holdExpiry_.begin();
     holdExpiry_.erase(holdExpiry_.begin());
     holds_.erase(address);
+    // ISC keeps an unclaimed offer's lease free until the offer's end, which queues it behind
+    // every never-used address and every lease that ended before.
+    if (!leases_.contains(address) && rangeOf(address) != nullptr) {
+      unclaimed_.insert_or_assign(address, until);
+    }
     indexFree(address);
   }
   return changed;

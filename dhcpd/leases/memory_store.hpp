@@ -34,6 +34,10 @@ class MemoryLeaseStore final : public LeaseStore {
   // Forgets the leases whose address is in no range (what ISC does with such leases when it
   // starts: "lease X: no subnet."); returns them.
   std::vector<Lease> dropLeasesOutsideRanges();
+  // Fixes the order in which each range hands out its never-used addresses from the leases
+  // held now, as ISC builds its free queues once the lease file is read (see Range::runs).
+  // A range without it fixes its order at its first allocation.
+  void orderNeverUsed();
 
   std::optional<Lease> findByAddress(net::Ipv4Address address) const override;
   std::vector<Lease> findByClientId(std::string_view uid) const override;
@@ -64,15 +68,39 @@ class MemoryLeaseStore final : public LeaseStore {
 
  private:
   using TimeOrder = std::pmr::set<std::pair<Time, std::uint32_t>>;  // (time, address)
+  // Addresses first..last, handed out lowest first.
+  struct Piece {
+    std::uint32_t first;
+    std::uint32_t last;
+  };
   struct Range {
     std::uint32_t first;
     std::uint32_t last;
     // (ends, address) of free leases: reused oldest first, abandoned ones only when out of room.
+    // An address offered and never claimed joins them at its hold's end, as in ISC.
     TimeOrder reusable;
     TimeOrder abandoned;
+    // ISC's order for never-used addresses (ISC 4.4 on Linux, without BINARY_LEASES): it walks
+    // its address hash (bucket = address % 100003, so from the range's multiple of 100003 up,
+    // then from its first address) and queues each never-used address after the one queued
+    // before, unless something else was queued in between (a lease of the file, another
+    // range's address): then it goes to the front. So the walk's runs of never-used addresses
+    // come last run first, each in walk order. `runs` holds those runs' pieces in that order;
+    // runEnds[i] is one past run i's last piece. Exact for ranges of fewer than 100003
+    // addresses; a bigger one is one run, lowest first (ISC: bucket by bucket).
+    std::vector<Piece> runs;
+    std::vector<std::size_t> runEnds;
+    std::size_t nextRun = 0;  // the runs before it have no never-used address left
+    bool ordered = false;
   };
 
   Range* rangeOf(std::uint32_t address);
+  void orderNeverUsed(Range& range);
+  // Whether another range has an address whose hash bucket lies strictly between `after` and
+  // `before` (a walk from one to the other would queue it in between).
+  bool otherRangeBetween(const Range& range, std::uint32_t after, std::uint32_t before) const;
+  // The range's next never-used address in ISC's order.
+  std::optional<std::uint32_t> nextNeverUsed(Range& range);
   // Adds or removes the address from the structures allocate() draws from.
   void indexFree(std::uint32_t address);
   void unindexFree(std::uint32_t address);
@@ -102,6 +130,8 @@ class MemoryLeaseStore final : public LeaseStore {
   KeyIndex byHardware_{&nodes_};
   TimeOrder expiry_{&nodes_};  // leases whose state changes at `ends`
   std::pmr::map<std::uint32_t, Time> holds_{&nodes_};  // offered, not yet committed
+  // Offered, never claimed, never leased: free from the hold's end (the key in `reusable`).
+  std::pmr::map<std::uint32_t, Time> unclaimed_{&nodes_};
   TimeOrder holdExpiry_{&nodes_};
 };
 

@@ -39,18 +39,65 @@ TEST_CASE("allocate hands out never-used addresses from the bottom and holds the
   MemoryLeaseStore store;
   REQUIRE(store.addRange(kRange));
   CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 100));
-  CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 101));
-  CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 102));
-  CHECK(allocateIn(store, kRange, kNow) == Ipv4Address(192, 168, 0, 103));
-  CHECK(allocateIn(store, kRange, kNow) == std::nullopt);
-  CHECK(store.heldCount() == 4);
-  // Holds lapse: the addresses return to the pool.
+  CHECK(allocateIn(store, kRange, kNow + seconds{1}) == Ipv4Address(192, 168, 0, 101));
+  CHECK(store.heldCount() == 2);
+  // Holds lapse: as in ISC, an offer never claimed waits behind every never-used address, and
+  // then behind the offers that ended before it.
   CHECK(store.expire(kNow + seconds{59}).empty());
-  CHECK(allocateIn(store, kRange, kNow + seconds{59}) == std::nullopt);
-  store.expire(kNow + seconds{60});
+  store.expire(kNow + seconds{61});
   CHECK(store.heldCount() == 0);
-  CHECK(store.untouchedCount() == 4);
-  CHECK(allocateIn(store, kRange, kNow + seconds{60}) == Ipv4Address(192, 168, 0, 100));
+  CHECK(store.untouchedCount() == 2);
+  CHECK(allocateIn(store, kRange, kNow + seconds{61}) == Ipv4Address(192, 168, 0, 102));
+  CHECK(allocateIn(store, kRange, kNow + seconds{61}) == Ipv4Address(192, 168, 0, 103));
+  CHECK(allocateIn(store, kRange, kNow + seconds{61}) == Ipv4Address(192, 168, 0, 100));
+  CHECK(allocateIn(store, kRange, kNow + seconds{61}) == Ipv4Address(192, 168, 0, 101));
+  CHECK(allocateIn(store, kRange, kNow + seconds{61}) == std::nullopt);
+  CHECK(store.heldCount() == 4);
+}
+
+// ISC 4.4.3-P1, range .10-.20, each lease file read at start (measured beside it):
+// the runs of never-used addresses between the leases come last run first.
+TEST_CASE("never-used addresses come in ISC's order after the leases are read", "[leases]") {
+  const AddressRange range{Ipv4Address(10, 77, 0, 10), Ipv4Address(10, 77, 0, 20)};
+  auto offers = [&](std::initializer_list<int> leased, int count) {
+    MemoryLeaseStore store;
+    REQUIRE(store.addRange(range));
+    for (int last : leased) {
+      store.apply(activeLease(Ipv4Address(10, 77, 0, static_cast<std::uint8_t>(last)), "x",
+                              static_cast<std::uint8_t>(last), kNow, seconds{3600}));
+    }
+    store.orderNeverUsed();
+    std::vector<int> got;
+    for (int i = 0; i < count; ++i) {
+      auto address = allocateIn(store, range, kNow);
+      got.push_back(address ? address->octets()[3] : 0);
+    }
+    return got;
+  };
+  CHECK(offers({}, 4) == std::vector<int>{10, 11, 12, 13});
+  CHECK(offers({15}, 11) == std::vector<int>{16, 17, 18, 19, 20, 10, 11, 12, 13, 14, 0});
+  CHECK(offers({10}, 4) == std::vector<int>{11, 12, 13, 14});
+  CHECK(offers({13, 17}, 10) == std::vector<int>{18, 19, 20, 14, 15, 16, 10, 11, 12, 0});
+}
+
+TEST_CASE("a range holding a multiple of 100003 is walked from it, as ISC's hash walks",
+          "[leases]") {
+  // 10.78.82.227 is 172905187 = 1729 * 100003: ISC offered .227 to .235, then .220 to .226.
+  const AddressRange range{Ipv4Address(10, 78, 82, 220), Ipv4Address(10, 78, 82, 235)};
+  MemoryLeaseStore store;
+  REQUIRE(store.addRange(range));
+  std::vector<int> got;
+  for (int i = 0; i < 17; ++i) {
+    auto address = allocateIn(store, range, kNow);
+    got.push_back(address ? address->octets()[3] : 0);
+  }
+  CHECK(got == std::vector<int>{227, 228, 229, 230, 231, 232, 233, 234, 235, 220, 221, 222, 223,
+                                224, 225, 226, 0});
+  // Another range queued in the walk between .235 and .220 splits the run there.
+  MemoryLeaseStore split;
+  REQUIRE(split.addRange(range));
+  REQUIRE(split.addRange({Ipv4Address(10, 0, 0, 10), Ipv4Address(10, 0, 0, 20)}));
+  CHECK(allocateIn(split, range, kNow) == Ipv4Address(10, 78, 82, 220));
 }
 
 TEST_CASE("allocate takes the preferred address only when it is free", "[leases]") {
