@@ -238,11 +238,12 @@ std::shared_ptr<const engine::ConfigModel> loadModel(const std::string& path,
 // -tf: the trace file, created before the configuration is read so that it is recorded.
 std::expected<std::unique_ptr<trace::Writer>, std::string> openTrace(const CommandLine& line) {
   if (line.traceOutput.empty()) return nullptr;
-  bool replaced = false;
-  auto writer = trace::Writer::create(line.traceOutput, &replaced);
-  if (!writer) return std::unexpected("Unable to begin trace: " + writer.error().message());
-  if (replaced) std::cerr << "WARNING: Overwriting trace file \"" << line.traceOutput << "\"\n";
-  return std::move(*writer);
+  auto created = trace::Writer::create(line.traceOutput);
+  if (!created) return std::unexpected("Unable to begin trace: " + created.error().message());
+  if (created->replaced) {
+    std::cerr << "WARNING: Overwriting trace file \"" << line.traceOutput << "\"\n";
+  }
+  return std::move(created->writer);
 }
 
 // ISC's log destinations: -d logs to stderr and syslog, otherwise syslog only, at dhcpd.conf's
@@ -372,7 +373,12 @@ int serve(const CommandLine& line) {
   }
 
   // ISC names the lease file in its trace by its absolute path, as seen before the chroot.
-  const std::string tracedLeaseFile = std::filesystem::absolute(line.leaseFile).string();
+  std::string tracedLeaseFile = line.leaseFile;
+  if (*recorder) {
+    std::error_code error;  // no absolute path (no working directory): the name as given
+    auto absolute = std::filesystem::absolute(line.leaseFile, error);
+    if (!error) tracedLeaseFile = absolute.string();
+  }
   if (auto failed = enterChroot(line)) {
     std::cerr << "dhcpd: " << *failed << "\n";
     return 1;

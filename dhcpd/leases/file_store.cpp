@@ -73,7 +73,8 @@ std::string formatLeaseFile(std::string_view writer, std::string_view serverDuid
 daemon::SystemResult<std::unique_ptr<FileLeaseStore>> FileLeaseStore::open(const Options& options,
                                                                            Time now,
                                                                            FileStoreLoad* load) {
-  auto text = readWholeFile(options.path, true);
+  auto text = options.contents ? daemon::SystemResult<std::string>(std::string(*options.contents))
+                               : readWholeFile(options.path, true);
   if (!text) return std::unexpected(text.error());
   std::unique_ptr<FileLeaseStore> store(new FileLeaseStore());
   store->writer_ = options.writer;
@@ -111,7 +112,7 @@ daemon::SystemResult<std::unique_ptr<FileLeaseStore>> FileLeaseStore::open(const
   store->memory_.orderNeverUsed();
   store->memory_.expire(now);
   store->lastRewrite_ = now;
-  if (!report.errors.empty() && options.rewriteAtStart) {
+  if (!report.errors.empty() && options.rewriteAtStart && !options.contents) {
     // Never rewrite away what we could not read: the original bytes stay under another name.
     report.damagedCopy = fmt::format("{}.damaged-{}", options.path, now.time_since_epoch().count());
     if (::link(options.path.c_str(), report.damagedCopy.c_str()) != 0 && errno != EEXIST) {

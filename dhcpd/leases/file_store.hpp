@@ -5,8 +5,10 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/daemon/system_error.hpp"
@@ -40,6 +42,9 @@ class FileLeaseStore final : public LeaseStore {
     // Leases in none of `ranges` are dropped (each named in the notes), as ISC drops them
     // ("lease X: no subnet."), so the rewrite leaves them out.
     bool dropOutsideRanges = false;
+    // The leases to start from instead of the file's (a trace replay's, recorded elsewhere):
+    // the file is then rewritten with them.
+    std::optional<std::string_view> contents;
   };
 
   // Reads the file (created empty if absent), applies expiry at `now`, rewrites it (after keeping

@@ -4,9 +4,10 @@ namespace snowboot::dhcpd::server {
 
 std::expected<std::unique_ptr<leases::FileLeaseStore>, std::string> openLeaseStore(
     const std::string& path, const engine::ConfigModel& config, leases::Time now,
-    const log::Logger& logger) {
+    const log::Logger& logger, std::optional<std::string_view> contents) {
   leases::FileLeaseStore::Options options;
   options.path = path;
+  options.contents = contents;
   options.ranges = config.allRanges();
   options.dropOutsideRanges = true;
   leases::FileStoreLoad load;

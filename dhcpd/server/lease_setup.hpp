@@ -4,7 +4,9 @@
 
 #include <expected>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/log/logger.hpp"
 #include "dhcpd/engine/billing_book.hpp"
@@ -15,10 +17,11 @@
 namespace snowboot::dhcpd::server {
 
 // The configuration's ranges; leases in none of them dropped, as ISC drops them; what the
-// load found logged. The error names the file.
+// load found logged. The error names the file. With `contents`, the leases are those and the
+// file is rewritten with them.
 std::expected<std::unique_ptr<leases::FileLeaseStore>, std::string> openLeaseStore(
     const std::string& path, const engine::ConfigModel& config, leases::Time now,
-    const log::Logger& logger);
+    const log::Logger& logger, std::optional<std::string_view> contents = std::nullopt);
 
 // The classes each active lease is billed to, from its `billing class` statement.
 void rebuildBilling(engine::BillingBook& billing, const leases::MemoryLeaseStore& leases);

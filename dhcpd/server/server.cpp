@@ -34,8 +34,6 @@ std::string_view describe(io::InterfaceState state) {
 }
 
 constexpr auto kExpiryInterval = std::chrono::seconds(60);
-// ISC's pseudo-interface for replies the kernel routes: its trace numbers them as one more.
-constexpr std::string_view kFallback = "fallback";
 
 }  // namespace
 
@@ -84,8 +82,8 @@ std::optional<std::string> Server::start() {
   }
   if (settings_.trace) {
     traceRecord(trace::Type::Interface,
-                trace::encodeInterface({{}, traceIndex(std::string(kFallback)), {},
-                                        std::string(kFallback)}));
+                trace::encodeInterface({{}, traceIndex(trace::kFallbackInterface), {},
+                                        std::string(trace::kFallbackInterface)}));
   }
   logger_.info("Sending on   Socket/fallback/fallback-net");
   logger_.info("Server starting service.");
@@ -391,17 +389,18 @@ void Server::readEchoReplies() {
         break;
       }
       if (!*reply) break;
-      if (settings_.trace) {
-        traceRecord(trace::Type::IcmpInput,
-                    trace::encodeIcmpInput({(*reply)->source, {}, (*reply)->identifier,
-                                            (*reply)->sequence}));
-      }
       auto pending = probes_.find((*reply)->source.value());
       if (pending == probes_.end() || !icmp_->ours(**reply) ||
           (*reply)->sequence != pending->second.sequence) {
         // ISC's debug line; a forged reply must not cost more than a lookup.
         logger_.debug("unexpected ICMP Echo Reply from {}", (*reply)->source.toString());
         continue;
+      }
+      // Only the replies that count: a replay settles a probe on any reply it reads.
+      if (settings_.trace) {
+        traceRecord(trace::Type::IcmpInput,
+                    trace::encodeIcmpInput({(*reply)->source, (*reply)->identifier,
+                                            (*reply)->sequence}));
       }
       settleProbe(pending->first, pending->second.sequence, engine::ProbeResult::Answered);
     }
@@ -438,7 +437,7 @@ void Server::send(const std::string& interface, const dhcp::EncodeLimits& limits
     std::optional<net::MacAddress> toMac;
     if (!kernel) toMac = destination.mac;
     traceRecord(trace::Type::OutPacket,
-                trace::encodeOutPacket({traceIndex(kernel ? std::string(kFallback) : interface),
+                trace::encodeOutPacket({traceIndex(kernel ? trace::kFallbackInterface : interface),
                                         choice.address, destination.address, destination.port,
                                         toMac, *encoded}));
   }
@@ -472,10 +471,12 @@ void Server::traceRecord(trace::Type type, const std::vector<std::uint8_t>& payl
   if (auto failed = settings_.trace->record(type, payload)) logger_.error("{}", *failed);
 }
 
-std::uint32_t Server::traceIndex(const std::string& interface) {
-  auto [it, added] =
-      traceIndexes_.try_emplace(interface, static_cast<std::uint32_t>(traceIndexes_.size()));
-  return it->second;
+std::uint32_t Server::traceIndex(std::string_view interface) {
+  auto found = traceIndexes_.find(interface);
+  if (found != traceIndexes_.end()) return found->second;
+  const auto next = static_cast<std::uint32_t>(traceIndexes_.size());
+  traceIndexes_.emplace(std::string(interface), next);
+  return next;
 }
 
 void Server::watchLinks() {

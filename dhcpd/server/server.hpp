@@ -80,7 +80,7 @@ class Server {
   // -tf: one record; the first failure is logged and ends the recording.
   void traceRecord(trace::Type type, const std::vector<std::uint8_t>& payload);
   // The trace's number for an interface: ISC's slot in its interface list.
-  std::uint32_t traceIndex(const std::string& interface);
+  std::uint32_t traceIndex(std::string_view interface);
   // Runs `work` on the loop. The journal reports each commit on its own thread, several per
   // fsync; they queue here and one posted drain runs them, not one wake-up of the loop each.
   void fromJournal(std::function<void()> work);
@@ -97,7 +97,7 @@ class Server {
   std::unique_ptr<boost::asio::posix::stream_descriptor> monitorStream_;
   std::map<std::string, Served> served_;
   std::map<std::string, io::InterfaceState> lastState_;
-  std::map<std::string, std::uint32_t> traceIndexes_;
+  std::map<std::string, std::uint32_t, std::less<>> traceIndexes_;
   boost::asio::steady_timer expiryTimer_;
   struct JournalReports {
     std::mutex mutex;

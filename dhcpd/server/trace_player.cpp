@@ -1,48 +1,12 @@
 #include "dhcpd/server/trace_player.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include <fmt/format.h>
 
 #include "dhcpd/server/lease_setup.hpp"
 
 namespace snowboot::dhcpd::server {
-
-namespace {
-
-constexpr std::string_view kFallback = "fallback";
-
-// The recorded leases become the lease file, replacing it whole (ISC rewrites it too): a
-// temporary file, fsynced, renamed over it.
-std::optional<std::string> replaceFile(const std::string& path, std::string_view contents) {
-  const std::string temporary = path + ".play";
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return "Can't create " + temporary + ": " + std::strerror(errno);
-  while (!contents.empty()) {
-    ssize_t wrote = ::write(fd, contents.data(), contents.size());
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) {
-      std::string error = std::strerror(errno);
-      ::close(fd);
-      return "Can't write " + temporary + ": " + error;
-    }
-    contents.remove_prefix(static_cast<std::size_t>(wrote));
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return "Can't write " + temporary + ": " + std::strerror(errno);
-  }
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    return "Can't rename " + temporary + " to " + path + ": " + std::strerror(errno);
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 TracePlayer::TracePlayer(const log::Logger& logger, std::string leaseFile, ModelLoader loader)
     : logger_(logger), leaseFile_(std::move(leaseFile)), loader_(std::move(loader)) {}
@@ -52,15 +16,22 @@ std::optional<std::string> TracePlayer::play(std::span<const std::uint8_t> file)
   if (!opened) return fmt::format("byte {}: {}", opened.error().offset, opened.error().message);
   reader_.emplace(std::move(*opened));
   Failure failure;
+  std::optional<std::uint32_t> second;
   while (!failure) {
-    auto next = reader_->next();
+    // As ISC: a record of another second first runs the timers due by then, which may read
+    // records themselves (an echo request); then the loop looks again.
+    auto next = reader_->peek();
     if (!next) {
       failure = fmt::format("byte {}: {}", next.error().offset, next.error().message);
       break;
     }
     if (!*next) break;
-    const trace::Record record = **next;
-    advanceClock(record.when);
+    if (second != (*next)->when) {
+      second = (*next)->when;
+      advanceClock(*second);
+      continue;
+    }
+    const trace::Record record = **reader_->next();
     if (auto failed = handle(record)) {
       failure = fmt::format("record at byte {} ({}): {}", record.offset, record.name, *failed);
     }
@@ -132,7 +103,9 @@ TracePlayer::Failure TracePlayer::readConfiguration(const trace::Record& record)
   conf::FileReader includes =
       [this](const std::string& path) -> std::expected<std::string, std::string> {
     auto next = reader_->peek();
-    if (!next) return std::unexpected(next.error().message);
+    if (!next) {
+      return std::unexpected(fmt::format("byte {}: {}", next.error().offset, next.error().message));
+    }
     if (!*next || (*next)->type != trace::Type::ReadConf) {
       return std::unexpected("the trace does not hold it next");
     }
@@ -156,8 +129,8 @@ TracePlayer::Failure TracePlayer::readLeases(const trace::Record& record) {
   if (!config_) return "a lease file before any configuration";
   if (store_) return "a second lease file";
   logger_.info("Database file: {} (recorded as {})", leaseFile_, file->name);
-  if (auto failed = replaceFile(leaseFile_, file->contents)) return failed;
-  auto store = openLeaseStore(leaseFile_, *config_, now_, logger_);
+  // The recorded leases replace the file's, as ISC's replay writes them over it.
+  auto store = openLeaseStore(leaseFile_, *config_, now_, logger_, file->contents);
   if (!store) return store.error();
   store_ = std::move(*store);
   rebuildBilling(billing_, store_->memory());
@@ -169,7 +142,7 @@ TracePlayer::Failure TracePlayer::addInterface(const trace::Record& record) {
   if (!recorded) return recorded.error();
   if (!config_) return "an interface before any configuration";
   interfaces_[recorded->index] = Interface{recorded->name, recorded->address};
-  if (recorded->name == kFallback) {
+  if (recorded->name == trace::kFallbackInterface) {
     logger_.info("Listening on Trace/fallback/");
     return std::nullopt;
   }
@@ -224,13 +197,20 @@ void TracePlayer::execute(const engine::Arrival& arrival, const dhcp::Message& r
   for (const auto& line : outcome.log) logger_.write(log::Level::Info, line);
   if (outcome.probe) {
     // The echo request the recorded server sent is the next record (ISC reads it there too).
-    if (auto next = reader_->peek(); next && *next && (*next)->type == trace::Type::IcmpOutput) {
+    auto next = reader_->peek();
+    if (next && *next && (*next)->type == trace::Type::IcmpOutput) {
       (void)reader_->next();
       ++pings_;
+      probes_.insert_or_assign(outcome.probe->address.value(),
+                               PendingProbe{*outcome.probe, arrival, request,
+                                            now_ + outcome.probe->timeout});
+    } else {
+      // None was sent: the recorded server had no ICMP socket and offered at once, as ours does
+      // (ISC would wait ping-timeout).
+      engine::Engine engine(*config_, *store_, offers_, billing_);
+      execute(arrival, request,
+              engine.probed(request, arrival, *outcome.probe, engine::ProbeResult::Silent, now_));
     }
-    probes_.insert_or_assign(outcome.probe->address.value(),
-                             PendingProbe{*outcome.probe, arrival, request,
-                                          now_ + outcome.probe->timeout});
   }
   auto report = [errors = commitErrors_](const leases::CommitResult& result) {
     if (result) return;

@@ -21,30 +21,10 @@ constexpr std::size_t kHardwareSize = 22;
 constexpr std::uint8_t kEthernet = 1;
 constexpr std::size_t kNameSize = 16;  // IFNAMSIZ
 constexpr std::size_t kIaddrSize = 20;  // struct iaddr: a length and 16 bytes
-constexpr std::size_t kIpv4HeaderSize = 20;
 
-struct TypeName {
-  Type type;
-  std::string_view name;
-};
-constexpr TypeName kReplayed[] = {
-    {Type::Interface, "interface"},     {Type::InPacket, "inpacket"},
-    {Type::OutPacket, "outpacket"},     {Type::ReadConf, "readconf"},
-    {Type::ReadLeases, "readleases"},   {Type::RandomSeed, "random-seed"},
-    {Type::IcmpInput, "icmp-input"},    {Type::IcmpOutput, "icmp-output"},
-};
-
-std::uint32_t indexOf(Type type) {
-  auto name = nameOf(type);
-  auto found = std::find(std::begin(kTypeNames), std::end(kTypeNames), name);
-  return static_cast<std::uint32_t>(found - std::begin(kTypeNames)) + 1;
-}
-
-// The writers below size their buffers exactly; an overflow would be a bug here, not input.
-std::vector<std::uint8_t> finish(std::vector<std::uint8_t> buffer, const ByteWriter& writer) {
-  buffer.resize(writer.offset());
-  return buffer;
-}
+constexpr Type kReplayed[] = {Type::Interface,  Type::InPacket,   Type::OutPacket,
+                               Type::ReadConf,   Type::ReadLeases, Type::RandomSeed,
+                               Type::IcmpInput,  Type::IcmpOutput};
 
 void writeHardware(ByteWriter& out, const std::optional<net::MacAddress>& mac) {
   if (!mac) {
@@ -88,7 +68,8 @@ std::uint32_t u32At(std::span<const std::uint8_t> bytes) {
          std::uint32_t{bytes[2]} << 8 | bytes[3];
 }
 
-std::size_t padded(std::size_t length) { return (length + kPadding - 1) / kPadding * kPadding; }
+// In 64 bits: a length near 2^32 must not wrap to a small one on a 32-bit size_t.
+std::uint64_t padded(std::uint64_t length) { return (length + kPadding - 1) / kPadding * kPadding; }
 
 // Header, payload, then zeroes up to the next multiple of 8.
 void appendRecord(std::vector<std::uint8_t>& out, std::uint32_t index, std::uint32_t when,
@@ -110,17 +91,15 @@ std::string sizeMismatch(std::string_view what, std::size_t got, std::size_t wan
 }  // namespace
 
 Type typeNamed(std::string_view name) {
-  for (const auto& known : kReplayed) {
-    if (known.name == name) return known.type;
+  for (Type known : kReplayed) {
+    if (nameOf(known) == name) return known;
   }
   return Type::Unknown;
 }
 
 std::string_view nameOf(Type type) {
-  for (const auto& known : kReplayed) {
-    if (known.type == type) return known.name;
-  }
-  return {};
+  if (type == Type::Unknown) return {};
+  return kTypeNames[static_cast<std::uint32_t>(type) - 1];
 }
 
 std::vector<std::uint8_t> encodeFileStart(std::uint32_t when) {
@@ -144,7 +123,7 @@ std::vector<std::uint8_t> encodeFileStart(std::uint32_t when) {
 std::vector<std::uint8_t> encodeRecord(Type type, std::uint32_t when,
                                        std::span<const std::uint8_t> payload) {
   std::vector<std::uint8_t> out;
-  appendRecord(out, indexOf(type), when, payload);
+  appendRecord(out, static_cast<std::uint32_t>(type), when, payload);
   return out;
 }
 
@@ -174,7 +153,7 @@ std::vector<std::uint8_t> encodeInterface(const InterfaceRecord& record) {
   writeHardware(writer, record.mac);
   writer.nulPaddedString(record.name.substr(0, kNameSize - 1), kNameSize);
   writer.fill(2);
-  return finish(std::move(out), writer);
+  return out;
 }
 
 std::expected<InterfaceRecord, std::string> decodeInterface(std::span<const std::uint8_t> payload) {
@@ -202,7 +181,7 @@ std::vector<std::uint8_t> encodeInPacket(const InPacketRecord& record) {
   writer.u8(record.sourceMac ? 1 : 0);
   writer.fill(3);
   writer.bytes(record.message);
-  return finish(std::move(out), writer);
+  return out;
 }
 
 std::expected<InPacketRecord, std::string> decodeInPacket(std::span<const std::uint8_t> payload) {
@@ -230,7 +209,7 @@ std::vector<std::uint8_t> encodeOutPacket(const OutPacketRecord& record) {
   writer.u8(record.toMac ? 1 : 0);
   writer.fill(3);
   writer.bytes(record.message);
-  return finish(std::move(out), writer);
+  return out;
 }
 
 std::expected<OutPacketRecord, std::string> decodeOutPacket(std::span<const std::uint8_t> payload) {
@@ -256,10 +235,11 @@ std::vector<std::uint8_t> encodeIcmpOutput(const IcmpOutputRecord& record) {
   // ISC's struct icmp: the 8-byte header and 20 zero bytes, as sent.
   const std::array<std::uint8_t, kIcmpOutputSize - kIaddrSize - net::kIcmpEchoHeaderSize> zeros{};
   std::array<std::uint8_t, kIcmpOutputSize - kIaddrSize> message{};
-  auto echo = net::emitIcmpEcho({net::kIcmpEchoRequest, record.identifier, record.sequence, zeros},
-                                message);
-  if (echo) writer.bytes(*echo);
-  return finish(std::move(out), writer);
+  // The buffers are sized for what is written: the emits cannot run out of room.
+  writer.bytes(net::emitIcmpEcho(
+                   {net::kIcmpEchoRequest, record.identifier, record.sequence, zeros}, message)
+                   .value());
+  return out;
 }
 
 std::expected<IcmpOutputRecord, std::string> decodeIcmpOutput(
@@ -275,7 +255,7 @@ std::expected<IcmpOutputRecord, std::string> decodeIcmpOutput(
 }
 
 std::vector<std::uint8_t> encodeIcmpInput(const IcmpInputRecord& record) {
-  constexpr std::size_t kDatagram = kIpv4HeaderSize + net::kIcmpEchoHeaderSize;
+  constexpr std::size_t kDatagram = net::kIpv4HeaderSize + net::kIcmpEchoHeaderSize;
   std::vector<std::uint8_t> out(kIaddrSize + kDatagram);
   ByteWriter writer(out);
   writeIaddr(writer, record.source, true);
@@ -288,14 +268,14 @@ std::vector<std::uint8_t> encodeIcmpInput(const IcmpInputRecord& record) {
   writer.u8(net::kIpProtocolIcmp);
   writer.u16(0);    // checksum, below
   writer.bytes(record.source.octets());
-  writer.bytes(record.destination.octets());
+  writer.fill(4);  // the destination, ours: ISC's readers never look at it
   std::array<std::uint8_t, net::kIcmpEchoHeaderSize> message{};
-  auto echo = net::emitIcmpEcho({net::kIcmpEchoReply, record.identifier, record.sequence, {}},
-                                message);
-  if (echo) writer.bytes(*echo);
+  writer.bytes(
+      net::emitIcmpEcho({net::kIcmpEchoReply, record.identifier, record.sequence, {}}, message)
+          .value());
   writer.patchU16(ipStart + 10, net::internetChecksum(
-                                    std::span(out).subspan(ipStart, kIpv4HeaderSize)));
-  return finish(std::move(out), writer);
+                                    std::span(out).subspan(ipStart, net::kIpv4HeaderSize)));
+  return out;
 }
 
 std::expected<IcmpInputRecord, std::string> decodeIcmpInput(std::span<const std::uint8_t> payload) {
@@ -306,7 +286,6 @@ std::expected<IcmpInputRecord, std::string> decodeIcmpInput(std::span<const std:
   IcmpInputRecord record;
   record.source = addressAt(payload.subspan(4));
   auto datagram = payload.subspan(kIaddrSize);
-  if (datagram.size() >= kIpv4HeaderSize) record.destination = addressAt(datagram.subspan(16));
   if (auto inner = net::icmpInIpv4(datagram); inner && inner->size() >= net::kIcmpEchoHeaderSize) {
     record.identifier = u16At(inner->subspan(4));
     record.sequence = u16At(inner->subspan(6));
@@ -355,14 +334,14 @@ std::expected<std::optional<Record>, ReadError> Reader::read(std::size_t& offset
     const std::uint32_t index = u32At(header);
     const std::uint32_t length = u32At(header.subspan(4));
     const std::uint32_t when = u32At(header.subspan(8));
-    const std::size_t stored = padded(length);
+    const std::uint64_t stored = padded(length);
     if (file_.size() - offset - kRecordHeaderSize < stored) {
       return std::unexpected(ReadError{start, fmt::format("a record of {} bytes cut short: {} "
                                                           "remain", stored,
                                                           file_.size() - offset - kRecordHeaderSize)});
     }
     auto payload = file_.subspan(offset + kRecordHeaderSize, length);
-    offset += kRecordHeaderSize + stored;
+    offset += kRecordHeaderSize + static_cast<std::size_t>(stored);
     if (index == 0) {
       if (payload.size() < 4) {
         return std::unexpected(ReadError{start, "an index mapping record shorter than 4 bytes"});

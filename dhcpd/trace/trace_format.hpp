@@ -29,20 +29,25 @@ inline constexpr std::string_view kTypeNames[] = {
     "interface", "inpacket", "outpacket", "readconf", "readleases", "random-seed",
     "ddns-output", "ddns-input", "icmp-input", "icmp-output"};
 
-enum class Type {
-  Unknown,  // a name this server does not replay (OMAPI, DDNS) or never heard of
-  Interface,
-  InPacket,
-  OutPacket,
-  ReadConf,
-  ReadLeases,
-  RandomSeed,
-  IcmpInput,
-  IcmpOutput,
+// The types this server writes and replays; each one's value is its index in ISC's list.
+enum class Type : std::uint32_t {
+  Unknown = 0,  // a name this server does not replay (OMAPI, DDNS) or never heard of
+  Interface = 6,
+  InPacket = 7,
+  OutPacket = 8,
+  ReadConf = 9,
+  ReadLeases = 10,
+  RandomSeed = 11,
+  IcmpInput = 14,
+  IcmpOutput = 15,
 };
 
 Type typeNamed(std::string_view name);
 std::string_view nameOf(Type type);  // Unknown: ""
+
+// ISC's pseudo-interface for what the kernel routes (replies to relays and to ciaddr): the
+// last interface record, with no address and no hardware.
+inline constexpr std::string_view kFallbackInterface = "fallback";
 
 inline constexpr std::size_t kFileHeaderSize = 16;
 inline constexpr std::size_t kRecordHeaderSize = 16;
@@ -110,7 +115,6 @@ std::expected<IcmpOutputRecord, std::string> decodeIcmpOutput(std::span<const st
 
 struct IcmpInputRecord {
   net::Ipv4Address source;
-  net::Ipv4Address destination;
   std::uint16_t identifier = 0;
   std::uint16_t sequence = 0;
 };

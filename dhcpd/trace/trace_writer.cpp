@@ -15,20 +15,19 @@ std::uint32_t wallClock() { return static_cast<std::uint32_t>(std::time(nullptr)
 
 }  // namespace
 
-daemon::SystemResult<std::unique_ptr<Writer>> Writer::create(const std::string& path,
-                                                             bool* replaced) {
-  *replaced = false;
+daemon::SystemResult<Writer::Created> Writer::create(const std::string& path) {
+  Created created;
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0 && errno == EEXIST) {
-    *replaced = true;
+    created.replaced = true;
     fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
   }
   if (fd < 0) return daemon::lastSystemError("open trace file " + path);
-  std::unique_ptr<Writer> writer(new Writer(daemon::UniqueFd(fd)));
-  if (auto failed = writer->writeAll(encodeFileStart(wallClock()))) {
+  created.writer.reset(new Writer(daemon::UniqueFd(fd)));
+  if (auto failed = created.writer->writeAll(encodeFileStart(wallClock()))) {
     return std::unexpected(daemon::SystemError{"write trace file " + path, 0, *failed});
   }
-  return writer;
+  return created;
 }
 
 std::optional<std::string> Writer::record(Type type, std::span<const std::uint8_t> payload) {

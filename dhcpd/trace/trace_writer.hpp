@@ -18,20 +18,24 @@ namespace snowboot::dhcpd::trace {
 
 class Writer {
  public:
-  // Creates the file (mode 0600) or empties the one there, as ISC does; `replaced` says which.
-  static daemon::SystemResult<std::unique_ptr<Writer>> create(const std::string& path,
-                                                              bool* replaced);
+  struct Created;
+  // Creates the file (mode 0600) or empties the one there, as ISC does.
+  static daemon::SystemResult<Created> create(const std::string& path);
 
   // A record stamped with the wall-clock second, as ISC's. The first failed write stops the
   // recording (the server goes on): its message, once; nothing after that.
   std::optional<std::string> record(Type type, std::span<const std::uint8_t> payload);
-  bool recording() const { return fd_.valid(); }
 
  private:
   explicit Writer(daemon::UniqueFd fd) : fd_(std::move(fd)) {}
   std::optional<std::string> writeAll(std::span<const std::uint8_t> bytes);
 
   daemon::UniqueFd fd_;
+};
+
+struct Writer::Created {
+  std::unique_ptr<Writer> writer;
+  bool replaced = false;  // a file was there: ISC warns that it overwrites it
 };
 
 }  // namespace snowboot::dhcpd::trace

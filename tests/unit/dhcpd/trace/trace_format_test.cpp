@@ -162,11 +162,9 @@ TEST_CASE("ping-check records: the echo as sent and the reply's source", "[dhcpd
   CHECK(sent->identifier == 0x9eca);
   CHECK(sent->sequence == 5);
 
-  auto reply = decodeIcmpInput(encodeIcmpInput({Ipv4Address(10, 9, 0, 10),
-                                                Ipv4Address(10, 9, 0, 1), 0x9eca, 5}));
+  auto reply = decodeIcmpInput(encodeIcmpInput({Ipv4Address(10, 9, 0, 10), 0x9eca, 5}));
   REQUIRE(reply);
   CHECK(reply->source == Ipv4Address(10, 9, 0, 10));
-  CHECK(reply->destination == Ipv4Address(10, 9, 0, 1));
   CHECK(reply->identifier == 0x9eca);
   CHECK(reply->sequence == 5);
   // ISC cuts the datagram short and leaves garbage: only the source is taken from it.
