@@ -505,7 +505,7 @@ TEST_CASE("inetd mode: the socket on stdin, exit after -t seconds idle", "[tftpd
   CHECK(std::chrono::steady_clock::now() - start >= 1500ms);
 }
 
-TEST_CASE("/etc/default/tftpd-hpa drives the wrapper; it wins over the old tftp-hpa name",
+TEST_CASE("/etc/default/tftpd-hpa drives the wrapper, and it wins over the old tftp-hpa name",
           "[tftpd][defaults]") {
   Served tree;  // for its directory tree; the wrapper starts a second server over it
   writeFile(tree.root / "from-defaults.txt", "defaults work");

@@ -25,7 +25,7 @@ TEST_CASE("an echo request is emitted with its RFC 1071 checksum", "[net][icmp]"
   CHECK(*parsed == IcmpEcho{kIcmpEchoRequest, 0x1234, 1, payload});
 }
 
-TEST_CASE("an echo reply parses; damaged, short or other messages do not", "[net][icmp]") {
+TEST_CASE("an echo reply parses, and damaged, short or other messages do not", "[net][icmp]") {
   auto reply = parseIcmpEcho(kReply);
   REQUIRE(reply);
   CHECK(reply->type == kIcmpEchoReply);

@@ -262,7 +262,8 @@ TEST_CASE("every error names file, line and column, echoes the line and a caret"
   }
 }
 
-TEST_CASE("all errors of a file are reported, recovering at ; and }", "[conf][parser]") {
+TEST_CASE("all errors of a file are reported, recovering at semicolons and braces",
+          "[conf][parser]") {
   auto r = parse(R"(option routers 10.0.0.1 10.0.0.2;
 option domain-name-server 1.2.3.4;
 subnet 10.0.0.0 netmask 255.255.255.0 {

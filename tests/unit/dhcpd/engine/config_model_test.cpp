@@ -92,7 +92,7 @@ host id-2 { option dhcp-client-identifier "same"; }
   CHECK_FALSE(model.hostByClientId(""));
 }
 
-TEST_CASE("inner scopes override outer ones; default gives way", "[engine]") {
+TEST_CASE("inner scopes override outer ones, and default gives way", "[engine]") {
   Server server(R"(
 option domain-name "global.test";
 option ntp-servers 10.0.0.1;
@@ -132,7 +132,7 @@ subnet 192.168.0.0 netmask 255.255.255.0 {
   CHECK(server.handle(discover(2), kNow).reply->yiaddr == net::Ipv4Address(192, 168, 0, 100));
 }
 
-TEST_CASE("use-host-decl-names names the host; deny booting silences it", "[engine]") {
+TEST_CASE("use-host-decl-names names the host, and deny booting silences it", "[engine]") {
   Server server(R"(
 use-host-decl-names on;
 subnet 192.168.0.0 netmask 255.255.255.0 { range 192.168.0.100 192.168.0.110; }

@@ -512,7 +512,7 @@ TEST_CASE("a relay's agent information (option 82) is echoed last", "[engine]") 
   CHECK_FALSE(server.handle(direct, kNow).reply->options.contains(82));
 }
 
-TEST_CASE("a repeated DISCOVER gets the same offer; others cannot take it", "[engine]") {
+TEST_CASE("a repeated DISCOVER gets the same offer, and others cannot take it", "[engine]") {
   Server server(kLabConfig);
   auto first = server.handle(discover(1, 1), kNow);
   auto again = server.handle(discover(1, 2), kNow + std::chrono::seconds(4));

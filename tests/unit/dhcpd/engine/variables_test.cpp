@@ -39,7 +39,7 @@ std::string domain(const dhcp::Message& message) {
 
 }  // namespace
 
-TEST_CASE("set binds values later scopes test; unset and null values are not defined",
+TEST_CASE("set binds values later scopes test, and unset and null values are not defined",
           "[engine][variables]") {
   Server server(kVariables);
   auto pxe = server.handle(

@@ -162,7 +162,7 @@ TEST_CASE("findByClientId puts active leases first, then the latest end", "[leas
   CHECK(found[2].address == old.address);
 }
 
-TEST_CASE("expire moves ended leases to free; free ones are reused oldest first", "[leases]") {
+TEST_CASE("expire moves ended leases to free, and free ones are reused oldest first", "[leases]") {
   MemoryLeaseStore store;
   const AddressRange range{Ipv4Address(10, 0, 0, 1), Ipv4Address(10, 0, 0, 3)};
   REQUIRE(store.addRange(range));

@@ -186,7 +186,8 @@ TEST_CASE("a file record is its name, a NUL and its bytes", "[dhcpd][trace]") {
 }
 
 TEST_CASE("ISC's own recording reads record by record", "[dhcpd][trace]") {
-  const auto records = readAll(readFixture("isc-4.4.3-dora-pingcheck.trace"));
+  const Bytes isc = readFixture("isc-4.4.3-dora-pingcheck.trace");  // the records point into it
+  const auto records = readAll(isc);
   std::vector<std::string_view> names;
   for (const auto& record : records) names.push_back(record.name);
   CHECK(names == std::vector<std::string_view>{"readconf", "readconf", "readleases", "interface",
@@ -248,7 +249,7 @@ TEST_CASE("damaged traces end with where and why", "[dhcpd][trace]") {
   CHECK(firstError(unmapped) == "a record of index 40, which no mapping record names");
 }
 
-TEST_CASE("types this server does not replay are returned by name; peek does not take",
+TEST_CASE("types this server does not replay are returned by name, and peek does not take",
           "[dhcpd][trace]") {
   Bytes mapping(4);
   mapping[3] = 20;
