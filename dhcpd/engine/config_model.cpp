@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <limits>
 #include <map>
 
@@ -245,6 +246,18 @@ ConfigModel buildConfigModel(std::shared_ptr<const conf::ParseResult> parsed) {
   builder.walk(parsed->config.statements, {}, -1, nullptr, nullptr);
   builder.finish();
   for (const auto& decl : model.classes) model.billing = model.billing || decl.leaseLimit > 0;
+  for (const auto& statement : parsed->config.statements) {
+    if (statement.kind != conf::Statement::Kind::Parameter ||
+        statement.name != "abandon-lease-time" || statement.args.empty()) {
+      continue;
+    }
+    const std::string_view text = statement.args[0].view();
+    std::uint32_t seconds = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (error == std::errc{} && end == text.data() + text.size()) {
+      model.abandonLeaseTime = std::chrono::seconds(seconds);
+    }
+  }
   for (std::size_t i = 0; i < model.hosts.size(); ++i) {
     const Host& host = model.hosts[i];
     if (host.hardware) model.hostsByHardware.emplace(host.hardware->key(), i);

@@ -4,6 +4,7 @@
 // that the engine executes in order for a packet, so inner scopes override outer ones as in ISC.
 // The model points into the parse tree, which it owns.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -76,6 +77,9 @@ struct ScopeMemo {
   std::map<const StatementList*, bool> packetIndependent;
 };
 
+// ISC's DEFAULT_ABANDON_LEASE_TIME: how long a declined or pinged address stays abandoned.
+inline constexpr std::chrono::seconds kDefaultAbandonLeaseTime{86400};
+
 struct ConfigModel {
   std::shared_ptr<const conf::ParseResult> source;
   const StatementList* global = nullptr;
@@ -91,6 +95,8 @@ struct ConfigModel {
   // (lease_hostnames.hpp).
   std::map<net::Ipv4Address, std::string> leaseHostnames;
   bool billing = false;  // a class has `lease limit` (ISC's have_billing_classes)
+  // `abandon-lease-time`, read from the global scope only, as ISC reads it once at start.
+  std::chrono::seconds abandonLeaseTime = kDefaultAbandonLeaseTime;
   // `option NAME code N = encapsulate SPACE;`: SPACE -> N (its sub-options are sent inside N).
   std::map<std::string, std::uint8_t, std::less<>> encapsulations;
   // A cache, not part of what the configuration says: const users fill it.

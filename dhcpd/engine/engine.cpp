@@ -107,30 +107,47 @@ std::vector<Lease> Engine::leasesOf(const Client& client) const {
   return mine;
 }
 
+// ISC's dhcpdecline(): any address it has a lease for (every address of a range has one, used
+// or not) is abandoned, whoever declines it, unless `deny declines` (logged "ignored") or
+// `ignore declines` (not logged) is in the scope of the lease's subnet or the client's classes.
 Outcome Engine::decline(const Client& client, leases::Time now) {
   Outcome outcome;
   const auto& request = *client.request;
   auto address = optionAddress(request, dhcp::option::kRequestedAddress).value_or(request.ciaddr);
   auto lease = store_.findByAddress(address);
+  const Subnet* subnet = config_.subnetFor(address);
+  const bool pooled = lease || (subnet && poolOf({subnet}, address) != nullptr);
   const std::string who = client.namedBy(lease ? &*lease : nullptr);
-  std::string status;
-  if (lease && client.owns(*lease)) {
-    Lease abandoned = *lease;
+  std::string_view permit = "allow";
+  if (pooled && subnet) {
+    auto effective = resolveScopes(config_, subnet->chain, nullptr, client.context);
+    if (auto found = effective->permits.find("declines"); found != effective->permits.end()) {
+      permit = found->second;
+    }
+  }
+  std::string_view status = "not found";
+  if (pooled && permit == "allow") {
+    Lease abandoned = lease.value_or(Lease{});
+    abandoned.address = address;
+    // ISC's abandon_lease() on a copy: an active lease leaves its client, its times of start
+    // and last transaction stay, and it ends abandon-lease-time from now.
+    if (abandoned.state == BindingState::Active) abandoned.tstp = now + config_.abandonLeaseTime;
+    abandoned.rewindState = lease ? abandoned.state : BindingState::Free;
     abandoned.state = BindingState::Abandoned;
-    abandoned.nextState.reset();
-    abandoned.starts = now;
-    abandoned.ends = now + std::chrono::seconds(kAbandonLeaseTime);
-    abandoned.cltt = now;
-    // ISC forgets the client of an abandoned address so nobody gets it back by identity.
+    abandoned.nextState = BindingState::Free;
+    abandoned.ends = now + config_.abandonLeaseTime;
     abandoned.hardware = {};
     abandoned.uid.clear();
     abandoned.clientHostname.reset();
+    abandoned.variables.clear();
     outcome.commits.push_back(abandoned);
     billing_.unbill(address);
+    offers_.forget(address);
     outcome.log.push_back(fmt::format("Abandoning IP address {}: declined.", address.toString()));
     status = "abandoned";
-  } else {
-    status = lease ? "not our lease" : "not found";
+  } else if (pooled) {
+    if (permit == "ignore") return outcome;
+    status = "ignored";
   }
   outcome.log.push_back(fmt::format("DHCPDECLINE of {} from {} via {}: {}", address.toString(),
                                     who, client.via, status));

@@ -50,7 +50,6 @@ struct Outcome {
 // ISC's defaults when dhcpd.conf says nothing.
 inline constexpr std::uint32_t kDefaultLeaseTime = 43200;
 inline constexpr std::uint32_t kDefaultMaxLeaseTime = 86400;
-inline constexpr std::uint32_t kAbandonLeaseTime = 86400;
 // How long an offered address is kept from others while the client thinks it over.
 inline constexpr std::uint32_t kOfferHold = 120;
 // ping-check's defaults in ISC 4.4 (DEFAULT_PING_TIMEOUT, DEFAULT_PING_CLTT_SECS): ping-check is

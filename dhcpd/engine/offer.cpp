@@ -77,7 +77,7 @@ Outcome Engine::probed(const dhcp::Message& request, const Arrival& arrival, con
   // ISC abandons the lease as its offer left it: starts and cltt of the offer, then ends
   // abandon-lease-time after the reply.
   abandoned.starts = probe.asked;
-  abandoned.ends = now + std::chrono::seconds(kAbandonLeaseTime);
+  abandoned.ends = now + config_.abandonLeaseTime;
   abandoned.cltt = probe.asked;
   abandoned.hardware = {};
   abandoned.uid.clear();

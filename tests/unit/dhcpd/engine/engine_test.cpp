@@ -191,6 +191,93 @@ TEST_CASE("DECLINE abandons the address and the client is offered another", "[en
   CHECK(again.reply->yiaddr != address);
 }
 
+// Measured beside ISC 4.4.3-P1 (range .10-.20, another client's active lease at .12): each
+// DECLINE below logged and wrote what these check.
+TEST_CASE("DECLINE abandons any address of a range, whoever declines it, as ISC does",
+          "[engine]") {
+  const std::string config = R"(
+authoritative;
+ping-check false;
+abandon-lease-time 600;
+subnet 10.77.0.0 netmask 255.255.255.0 { range 10.77.0.10 10.77.0.20; }
+)";
+  Server server(config);
+  server.arrival = {"s0", net::Ipv4Address(10, 77, 0, 1)};
+  const auto started = kNow - std::chrono::hours(1);
+  dhcpd::leases::Lease other;
+  other.address = net::Ipv4Address(10, 77, 0, 12);
+  other.state = BindingState::Active;
+  other.starts = started;
+  other.ends = kNow + std::chrono::hours(1);
+  other.cltt = started;
+  other.hardware = dhcpd::leases::HardwareAddress{1, {2, 0, 0, 0, 0x77, 0x12}};
+  other.uid = "\x01\x02\x00\x00\x00\x77\x12";
+  other.clientHostname = "twelve";
+  server.store.commit(other, {});
+  auto decline = [&](net::Ipv4Address address) {
+    auto message = clientMessage(MessageType::Decline, 0x01, 7);
+    message.options.set(dhcp::option::kRequestedAddress, bytesOf(address));
+    return server.handle(message, kNow);
+  };
+
+  auto unused = decline(net::Ipv4Address(10, 77, 0, 15));
+  CHECK(unused.log == std::vector<std::string>{
+                          "Abandoning IP address 10.77.0.15: declined.",
+                          "DHCPDECLINE of 10.77.0.15 from 52:54:00:00:00:01 via s0: abandoned"});
+  REQUIRE(unused.commits.size() == 1);
+  CHECK(unused.commits[0].state == BindingState::Abandoned);
+  CHECK(unused.commits[0].nextState == BindingState::Free);
+  CHECK(unused.commits[0].rewindState == BindingState::Free);
+  CHECK(unused.commits[0].ends == kNow + std::chrono::seconds(600));  // abandon-lease-time
+  CHECK_FALSE(unused.commits[0].starts);
+  CHECK_FALSE(unused.commits[0].tstp);
+
+  auto others = decline(net::Ipv4Address(10, 77, 0, 12));
+  CHECK(others.log.back() ==
+        "DHCPDECLINE of 10.77.0.12 from 52:54:00:00:00:01 (twelve) via s0: abandoned");
+  REQUIRE(others.commits.size() == 1);
+  const dhcpd::leases::Lease& abandoned = others.commits[0];
+  CHECK(abandoned.state == BindingState::Abandoned);
+  CHECK(abandoned.rewindState == BindingState::Active);
+  CHECK(abandoned.starts == started);  // ISC keeps the lease's start and last transaction
+  CHECK(abandoned.cltt == other.cltt);
+  CHECK(abandoned.ends == kNow + std::chrono::seconds(600));
+  CHECK(abandoned.tstp == abandoned.ends);
+  CHECK(abandoned.hardware.empty());
+  CHECK(abandoned.uid.empty());
+  CHECK_FALSE(abandoned.clientHostname);
+
+  auto outside = decline(net::Ipv4Address(10, 77, 0, 50));
+  CHECK(outside.commits.empty());
+  CHECK(outside.log == std::vector<std::string>{
+                           "DHCPDECLINE of 10.77.0.50 from 52:54:00:00:00:01 via s0: not found"});
+}
+
+TEST_CASE("deny declines logs a DECLINE as ignored, ignore declines says nothing", "[engine]") {
+  for (const std::string word : {"deny", "ignore"}) {
+    Server server("authoritative;\nping-check false;\n" + word +
+                  " declines;\nsubnet 10.77.0.0 netmask 255.255.255.0 { range 10.77.0.10 "
+                  "10.77.0.20; }\n");
+    server.arrival = {"s0", net::Ipv4Address(10, 77, 0, 1)};
+    auto decline = [&](net::Ipv4Address address) {
+      auto message = clientMessage(MessageType::Decline, 0x01, 7);
+      message.options.set(dhcp::option::kRequestedAddress, bytesOf(address));
+      return server.handle(message, kNow);
+    };
+    auto inRange = decline(net::Ipv4Address(10, 77, 0, 15));
+    CHECK(inRange.commits.empty());
+    if (word == "deny") {
+      CHECK(inRange.log == std::vector<std::string>{"DHCPDECLINE of 10.77.0.15 from "
+                                                    "52:54:00:00:00:01 via s0: ignored"});
+    } else {
+      CHECK(inRange.log.empty());
+    }
+    // No lease, so no subnet scope for ISC to look in: "not found" either way.
+    CHECK(decline(net::Ipv4Address(10, 77, 0, 50)).log.back() ==
+          "DHCPDECLINE of 10.77.0.50 from 52:54:00:00:00:01 via s0: not found");
+  }
+}
+
 TEST_CASE("RELEASE frees the lease and the client gets the same address back", "[engine]") {
   Server server(kLabConfig);
   auto offer = server.handle(discover(1, 1), kNow);

@@ -97,7 +97,7 @@ TEST_CASE("an answered ping abandons the address as ISC records it and probes th
   CHECK(lease.rewindState == BindingState::Free);
   CHECK(lease.starts == kNow);  // when it was to be offered, as ISC's record says
   CHECK(lease.cltt == kNow);
-  CHECK(lease.ends == kNow + kSecond + std::chrono::seconds(kAbandonLeaseTime));
+  CHECK(lease.ends == kNow + kSecond + kDefaultAbandonLeaseTime);
   CHECK(lease.hardware.empty());
   CHECK(lease.uid.empty());
   // Another address is pinged at once for the same DISCOVER.
