@@ -148,36 +148,32 @@ void MemoryLeaseStore::orderNeverUsed(Range& range) {
     if (next <= last) stretches.push_back({static_cast<std::uint32_t>(next), last});
     return stretches;
   };
-  std::vector<Piece> walkRuns;
+  // The runs in walk order, each one stretch or, across the turn, two.
+  std::vector<std::vector<Piece>> walk;
+  auto append = [&walk](const std::vector<Piece>& stretches, bool continuesLast) {
+    for (std::size_t i = 0; i < stretches.size(); ++i) {
+      if (i == 0 && continuesLast) {
+        walk.back().push_back(stretches[i]);
+      } else {
+        walk.push_back({stretches[i]});
+      }
+    }
+  };
   if (wraps) {
-    walkRuns = between(static_cast<std::uint32_t>(turn), range.last);
-    const std::size_t upper = walkRuns.size();
-    auto lower = between(range.first, static_cast<std::uint32_t>(turn - 1));
+    const auto upper = between(static_cast<std::uint32_t>(turn), range.last);
+    const auto lower = between(range.first, static_cast<std::uint32_t>(turn - 1));
     // The walk passes the buckets from the range's last address round to its first: another
     // range's address queued there ends the run that reached the last address.
-    const bool joined = upper > 0 && walkRuns.back().last == range.last && !lower.empty() &&
+    const bool joined = !upper.empty() && upper.back().last == range.last && !lower.empty() &&
                         lower.front().first == range.first &&
                         !otherRangeBetween(range, range.last, range.first);
-    walkRuns.insert(walkRuns.end(), lower.begin(), lower.end());
-    // Runs, last first: a joined pair is one run, the upper part walked first.
-    std::size_t i = walkRuns.size();
-    while (i > 0) {
-      --i;
-      if (joined && i == upper) {
-        range.runs.push_back(walkRuns[upper - 1]);
-        range.runs.push_back(walkRuns[upper]);
-        range.runEnds.push_back(range.runs.size());
-        --i;  // upper - 1 is taken
-        continue;
-      }
-      range.runs.push_back(walkRuns[i]);
-      range.runEnds.push_back(range.runs.size());
-    }
-    return;
+    append(upper, false);
+    append(lower, joined);
+  } else {
+    append(between(range.first, range.last), false);
   }
-  walkRuns = between(range.first, range.last);
-  for (auto run = walkRuns.rbegin(); run != walkRuns.rend(); ++run) {
-    range.runs.push_back(*run);
+  for (auto run = walk.rbegin(); run != walk.rend(); ++run) {
+    range.runs.insert(range.runs.end(), run->begin(), run->end());
     range.runEnds.push_back(range.runs.size());
   }
 }
